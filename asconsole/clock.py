@@ -1,0 +1,40 @@
+"""The clock protocol. Engine logic never reads the wall clock itself: a live run injects
+`WallClock`, replays and backtests inject `EventClock`, which the driver advances to each
+event's timestamp, so the same inputs always give the same decisions."""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+NS_PER_S = 1_000_000_000
+NS_PER_MS = 1_000_000
+
+
+class Clock(Protocol):
+    def now(self) -> int:
+        """Nanoseconds since the Unix epoch."""
+        ...
+
+
+class WallClock:
+    __slots__ = ()
+
+    def now(self) -> int:
+        return time.time_ns()
+
+
+class EventClock:
+    """Time that moves only when the driver says so; never goes backwards."""
+
+    __slots__ = ("_now",)
+
+    def __init__(self, start: int = 0) -> None:
+        self._now = start
+
+    def now(self) -> int:
+        return self._now
+
+    def advance_to(self, ts: int) -> None:
+        if ts > self._now:
+            self._now = ts

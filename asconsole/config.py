@@ -1,0 +1,277 @@
+"""Typed settings: one frozen dataclass per section, a default for every key.
+
+Sources, later ones winning: built-in defaults, the TOML file (`--config PATH`, else
+`$XDG_CONFIG_HOME/asconsole/config.toml`), CLI flags. Every key is declared once with
+`setting(...)`, which carries its documentation, bounds and secrecy, so validation,
+`config show` (secrets masked) and `config init` (commented file) all come from one place.
+A bad value raises `ConfigError` with the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import tomli_w
+
+
+class ConfigError(ValueError):
+    """One line for the operator: where, which key, what is allowed."""
+
+
+def setting(
+    default: Any,
+    doc: str,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    choices: tuple[str, ...] | None = None,
+    secret: bool = False,
+) -> Any:
+    meta = {"doc": doc, "lo": lo, "hi": hi, "choices": choices, "secret": secret}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True, slots=True)
+class MarketSettings:
+    venue: str = setting("sim", "where market data comes from", choices=("sim", "bybit", "mexc"))
+    symbol: str = setting("BTCUSDT", "instrument symbol on the venue")
+    futures: bool = setting(True, "linear perpetual (true) or spot (false)")
+    leverage: float = setting(10.0, "futures leverage (isolated margin)", lo=1, hi=100)
+    live: bool = setting(False, "start in live mode (needs a real venue and keys); default paper")
+    regime: str = setting(
+        "calm",
+        "simulated market regime",
+        choices=("calm", "trending", "volatile", "flash_crash", "informed"),
+    )
+    seed: int = setting(7, "random seed of the simulated market", lo=0)
+    start_price: float = setting(100_000.0, "simulated market start price, dollars", lo=1)
+    sim_sigma: float = setting(
+        8.0, "simulated market volatility, dollars per sqrt(second)", lo=0, hi=1000
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSettings:
+    model: str = setting("glft", "quote model", choices=("glft", "as"))
+    gamma: float = setting(0.005, "risk aversion, 1/$ per order of inventory", lo=1e-9, hi=100)
+    xi: float = setting(0.0, "GLFT xi (0 = use gamma, the usual choice)", lo=0, hi=100)
+    order_size: float = setting(0.001, "order size in base currency (BTC)", lo=1e-8, hi=1000)
+    horizon_s: float = setting(86_400.0, "A-S session length T in seconds; rolls over", lo=1)
+    sigma: float = setting(8.0, "volatility before calibration, dollars per sqrt(second)", lo=0)
+    kappa_source: str = setting(
+        "fixed", "where kappa and A come from", choices=("fixed", "trades", "book")
+    )
+    kappa_value: float = setting(0.5, "order-arrival decay kappa, per dollar", lo=1e-6, hi=1e4)
+    arrival_rate: float = setting(20.0, "order-arrival intensity A, per second", lo=1e-6, hi=1e6)
+    min_spread_dollar: float = setting(5.0, "smallest quoted spread, dollars", lo=5, hi=500)
+    max_spread_dollar: float = setting(100.0, "largest quoted spread, dollars", lo=5, hi=500)
+    fee_margin_dollar: float = setting(
+        0.0, "added to the spread that covers both sides' maker fees, dollars", lo=0
+    )
+    requote_ticks: int = setting(
+        2, "replace a working order only when its price moves this many ticks", lo=0
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FeeSettings:
+    maker: float = setting(0.0002, "maker fee rate (0.0002 = 0.02%); negative = rebate", lo=-0.01, hi=0.01)
+    taker: float = setting(0.00055, "taker fee rate", lo=-0.01, hi=0.01)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskSettings:
+    inventory_soft: float = setting(3.0, "soft inventory limit, in order sizes", lo=1, hi=1000)
+    inventory_hard: float = setting(5.0, "hard inventory limit, in order sizes", lo=1, hi=1000)
+    stale_data_s: float = setting(15.0, "pull quotes after this long without market data", lo=0.1)
+    max_loss_dollar: float = setting(
+        0.0, "loss from session start that trips the kill switch (0 = off)", lo=0
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class UISettings:
+    refresh_hz: float = setting(10.0, "snapshot rate to the console", lo=1, hi=30)
+    theme: str = setting("dark", "colour theme name (file in themes/)")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingSettings:
+    enabled: bool = setting(True, "record every run under dir")
+    dir: str = setting("sessions", "where session recordings go")
+    flush_s: float = setting(1.0, "flush the recording at least this often, seconds", lo=0.05, hi=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    market: MarketSettings = field(default_factory=MarketSettings)
+    quote: QuoteSettings = field(default_factory=QuoteSettings)
+    fees: FeeSettings = field(default_factory=FeeSettings)
+    risk: RiskSettings = field(default_factory=RiskSettings)
+    ui: UISettings = field(default_factory=UISettings)
+    recording: RecordingSettings = field(default_factory=RecordingSettings)
+
+    def replace(self, section: str, **changes: Any) -> Settings:
+        """A copy with keys of one section changed (validated)."""
+        current = getattr(self, section)
+        merged = {f.name: getattr(current, f.name) for f in fields(current)} | changes
+        return dataclasses.replace(self, **{section: _build(type(current), merged, "override", section)})
+
+
+SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]
+
+# CLI flag -> (section, key); the seed's flags keep their names.
+FLAG_KEYS: dict[str, tuple[str, str]] = {
+    "venue": ("market", "venue"),
+    "symbol": ("market", "symbol"),
+    "futures": ("market", "futures"),
+    "leverage": ("market", "leverage"),
+    "live": ("market", "live"),
+    "regime": ("market", "regime"),
+    "seed": ("market", "seed"),
+    "order_size": ("quote", "order_size"),
+    "gamma": ("quote", "gamma"),
+    "kappa_value": ("quote", "kappa_value"),
+    "model": ("quote", "model"),
+    "theme": ("ui", "theme"),
+}
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "asconsole" / "config.toml"
+
+
+def _check(cls: type, key: str, value: Any, where: str, section: str) -> Any:
+    f = {f.name: f for f in fields(cls)}[key]
+    typ = get_type_hints(cls)[key]
+    meta = f.metadata
+    name = f"[{section}] {key}"
+    if typ is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {name} must be true or false, got {value!r}")
+    elif typ is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: {name} must be a whole number, got {value!r}")
+    elif typ is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: {name} must be a number, got {value!r}")
+        value = float(value)
+        if value != value:
+            raise ConfigError(f"{where}: {name} must be a number, got nan")
+    elif typ is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: {name} must be a string, got {value!r}")
+    lo, hi, choices = meta.get("lo"), meta.get("hi"), meta.get("choices")
+    if choices and value not in choices:
+        raise ConfigError(f"{where}: {name} = {value!r} is not one of {', '.join(choices)}")
+    if lo is not None and value < lo or hi is not None and value > hi:
+        bounds = f"from {lo:g}" + (f" to {hi:g}" if hi is not None else " up")
+        raise ConfigError(f"{where}: {name} = {value!r} is out of range; allowed {bounds}")
+    return value
+
+
+def _build(cls: type, values: dict[str, Any], where: str, section: str) -> Any:
+    known = {f.name for f in fields(cls)}
+    for key in values:
+        if key not in known:
+            raise ConfigError(
+                f"{where}: unknown key [{section}] {key}; known keys: {', '.join(sorted(known))}"
+            )
+    checked = {k: _check(cls, k, v, where, section) for k, v in values.items()}
+    obj = cls(**checked)
+    _cross_check(obj, where, section)
+    return obj
+
+
+def _cross_check(obj: Any, where: str, section: str) -> None:
+    if isinstance(obj, QuoteSettings) and obj.min_spread_dollar > obj.max_spread_dollar:
+        raise ConfigError(
+            f"{where}: [{section}] min_spread_dollar ({obj.min_spread_dollar:g}) must not exceed "
+            f"max_spread_dollar ({obj.max_spread_dollar:g})"
+        )
+    if isinstance(obj, RiskSettings) and obj.inventory_soft > obj.inventory_hard:
+        raise ConfigError(
+            f"{where}: [{section}] inventory_soft ({obj.inventory_soft:g}) must not exceed "
+            f"inventory_hard ({obj.inventory_hard:g})"
+        )
+
+
+def from_mapping(data: dict[str, Any], where: str = "config") -> Settings:
+    parts: dict[str, Any] = {}
+    for section, values in data.items():
+        if section not in SECTIONS:
+            raise ConfigError(
+                f"{where}: unknown section [{section}]; known sections: {', '.join(SECTIONS)}"
+            )
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table of keys")
+        parts[section] = _build(SECTIONS[section], values, where, section)
+    return Settings(**parts)
+
+
+def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Defaults, then the file (explicit path must exist), then flag overrides."""
+    data: dict[str, Any] = {}
+    file = path or default_path()
+    if path is not None and not file.exists():
+        raise ConfigError(f"{file}: no such config file")
+    where = str(file)
+    if file.exists():
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{file}: cannot read: {exc}") from None
+    for flag, value in (overrides or {}).items():
+        if value is None:
+            continue
+        section, key = FLAG_KEYS[flag]
+        data.setdefault(section, {})[key] = value
+        where = f"{file} with command-line flags" if file.exists() else "command-line flags"
+    return from_mapping(data, where)
+
+
+def to_mapping(settings: Settings, *, mask_secrets: bool = True) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for sf in fields(settings):
+        section = getattr(settings, sf.name)
+        table = {}
+        for f in fields(section):
+            value = getattr(section, f.name)
+            if f.metadata.get("secret") and mask_secrets and value:
+                value = "***"
+            table[f.name] = value
+        out[sf.name] = table
+    return out
+
+
+def show(settings: Settings) -> str:
+    return tomli_w.dumps(to_mapping(settings))
+
+
+def init_text() -> str:
+    """A default config file, every key with its documentation as a comment."""
+    lines = ["# asconsole configuration. Every key is optional; these are the defaults.", ""]
+    for sf in fields(Settings):
+        cls = SECTIONS[sf.name]
+        lines.append(f"[{sf.name}]")
+        for f in fields(cls):
+            meta = f.metadata
+            allowed = ""
+            if meta.get("choices"):
+                allowed = f" ({' | '.join(meta['choices'])})"
+            elif meta.get("lo") is not None or meta.get("hi") is not None:
+                lo = meta.get("lo")
+                hi = meta.get("hi")
+                allowed = f" ({'' if lo is None else f'{lo:g}'}..{'' if hi is None else f'{hi:g}'})"
+            lines.append(f"# {meta.get('doc', '')}{allowed}")
+            lines.append(tomli_w.dumps({f.name: f.default}).strip())
+        lines.append("")
+    return "\n".join(lines)
