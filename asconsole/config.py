@@ -74,8 +74,12 @@ class QuoteSettings:
         0.0, "added to the spread that covers both sides' maker fees, dollars", lo=0
     )
     requote_ticks: int = setting(
-        2, "replace a working order only when its price moves this many ticks", lo=0
+        50,
+        "replace a working order only when the wanted price moves this many ticks (keeps the "
+        "queue position and the venue's order-rate limits)",
+        lo=1,
     )
+    decision_ms: int = setting(100, "re-evaluate the quotes at most this often, milliseconds", lo=1, hi=60_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,12 @@ class RiskSettings:
     stale_data_s: float = setting(15.0, "pull quotes after this long without market data", lo=0.1)
     max_loss_dollar: float = setting(
         0.0, "loss from session start that trips the kill switch (0 = off)", lo=0
+    )
+    flatten_order: str = setting(
+        "market", "kill switch order type: market, or limit IOC capped in slippage", choices=("market", "ioc")
+    )
+    flatten_slippage_bps: float = setting(
+        50.0, "price cap of reduce-only IOC orders, basis points from the touch", lo=0, hi=1000
     )
 
 

@@ -1,0 +1,404 @@
+"""The engine: market and execution events in, order actions out.
+
+It is synchronous and does no I/O: the live runner, the backtester and a what-if replay all
+drive this same class, and time comes only from the injected clock, so the same inputs give
+the same decisions. Per market event it updates the book and the guards' inputs; at most
+every `decision_ms` (and at once after a fill, an order event or a command) it decides:
+
+    guards -> model quote -> spread bounds (fee-aware) -> guard widening -> ticks (bids down,
+    asks up, never crossing the opposite best) -> order manager (diff against working orders)
+
+The kill switch (`flatten`) cancels everything and closes the position with reduce-only
+orders, retrying until flat or out of attempts, then stays paused until resumed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from asconsole.book import Book
+from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
+from asconsole.config import Settings
+from asconsole.domain import (
+    BookDelta,
+    BookSnapshot,
+    Command,
+    CommandKind,
+    ExecEvent,
+    FeedStatus,
+    Fill,
+    Instrument,
+    MarketEvent,
+    MarkPrice,
+    OrderAction,
+    OrderRejected,
+    Side,
+    TimeInForce,
+    Trade,
+)
+from asconsole.engine.orders import OrderManager, Target
+from asconsole.engine.portfolio import Portfolio
+from asconsole.engine.snapshot import OwnOrder, QuoteView, Snapshot
+from asconsole.fees import FeeSchedule
+from asconsole.models import make_model
+from asconsole.models.base import ModelInputs, QuoteModel
+from asconsole.risk import build_guards
+from asconsole.risk.base import RiskContext, Verdict
+
+Journal = Callable[[int, str, dict[str, Any]], None]
+"""(ts, kind, payload): where decisions go for the session recording."""
+
+FLATTEN_ATTEMPTS = 5
+TUNABLE = {"gamma": ("quote", "gamma"), "order_size": ("quote", "order_size")}
+
+
+def _no_journal(ts: int, kind: str, payload: dict[str, Any]) -> None:
+    return None
+
+
+class Engine:
+    def __init__(
+        self,
+        settings: Settings,
+        instrument: Instrument,
+        clock: Clock,
+        *,
+        model: QuoteModel | None = None,
+        prefix: str = "as",
+        journal: Journal = _no_journal,
+        mode: str = "paper",
+    ) -> None:
+        self.cfg = settings
+        self.instrument = instrument
+        self.clock = clock
+        self.mode = mode
+        self.journal = journal
+        self.book = Book()
+        self.portfolio = Portfolio(instrument)
+        self.om = OrderManager(prefix, settings.quote.requote_ticks)
+        self.guards = build_guards(settings)
+        self.model = model or make_model(settings.quote)
+        self.fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
+        self.sigma = settings.quote.sigma
+        self.A = settings.quote.arrival_rate
+        self.kappa = settings.quote.kappa_value
+        self.gamma = settings.quote.gamma
+        self.order_lots = self._lots(settings.quote.order_size)
+        self.decision_ns = settings.quote.decision_ms * NS_PER_MS
+        self.paused = False
+        self.flatten_state = ""
+        self.flatten_attempts = 0
+        self.flatten_fills: list[str] = []
+        self.feed_connected = True
+        self.last_data_ts = 0
+        self.last_decision_ts = 0
+        self.mark_ticks = 0.0
+        self.quote: QuoteView | None = None
+        self.log: deque[str] = deque(maxlen=50)
+        self.pnl_history: deque[float] = deque(maxlen=120)
+        self._last_pnl_sample = 0
+        self._last_reasons: tuple[str, ...] = ()
+        self.stopped = False
+
+    def _lots(self, size: float) -> int:
+        lots = round(size / self.instrument.lot)
+        return max(self.instrument.min_qty_lots, lots)
+
+    def note(self, text: str) -> None:
+        """A line for the operator's log pane (and the recording)."""
+        now = self.clock.now()
+        self.log.appendleft(text)
+        self.journal(now, "note", {"text": text})
+
+    # --- inputs ----------------------------------------------------------------------------
+
+    def on_market(self, ev: MarketEvent) -> list[OrderAction]:
+        now = self.clock.now()
+        if isinstance(ev, BookDelta):
+            gaps = self.book.gaps
+            if not self.book.apply_delta(ev):
+                if self.book.gaps == gaps:
+                    return []
+                self.note("book gap: quotes pulled until a fresh snapshot")
+                return self._decide(now)
+        elif isinstance(ev, BookSnapshot):
+            self.book.apply_snapshot(ev)
+        elif isinstance(ev, Trade):
+            self.last_data_ts = now
+            return []
+        elif isinstance(ev, MarkPrice):
+            self.mark_ticks = float(ev.price)
+            return []
+        elif isinstance(ev, FeedStatus):
+            self.feed_connected = ev.connected
+            self.note(f"feed {'connected' if ev.connected else 'lost: ' + ev.reason}")
+            return self._decide(now)
+        self.last_data_ts = now
+        if self.book.ready:
+            mid = self.book.mid_ticks() * self.instrument.tick
+            for g in self.guards:
+                g.on_mid(now, mid)
+        if now - self.last_decision_ts >= self.decision_ns:
+            return self._decide(now)
+        return []
+
+    def on_exec(self, ev: ExecEvent) -> list[OrderAction]:
+        fill = self.om.on_exec(ev)
+        now = self.clock.now()
+        if fill is not None:
+            self._on_fill(fill)
+        elif isinstance(ev, OrderRejected):
+            self.note(f"rejected {ev.request} {ev.client_id}: {ev.reason}")
+        return self._decide(now)
+
+    def _on_fill(self, f: Fill) -> None:
+        self.portfolio.apply(f)
+        for g in self.guards:
+            g.on_fill(f.ts, int(f.side), f.qty)
+        px = self.instrument.price_str(f.price)
+        qty = self.instrument.qty_str(f.qty)
+        role = "maker" if f.is_maker else "taker"
+        text = f"fill {'BUY' if f.side is Side.BUY else 'SELL'} {qty} @ {px} {role} fee {f.fee:.4f}"
+        self.log.appendleft(text)
+        if self.flatten_state:
+            self.flatten_fills.append(px)
+
+    def on_command(self, cmd: Command) -> list[OrderAction]:
+        now = self.clock.now()
+        k = cmd.kind
+        if k is CommandKind.PAUSE:
+            self.paused = True
+            self.note("paused: working orders cancelled, position kept")
+            return self.om.cancel_all("pause") if self.om.has_working else []
+        if k is CommandKind.RESUME:
+            self.paused = False
+            self.flatten_state = ""
+            self.note("quoting resumed")
+            return self._decide(now)
+        if k is CommandKind.FLATTEN:
+            return self._start_flatten("kill switch")
+        if k is CommandKind.SET_PARAM:
+            return self._set_param(cmd.name, cmd.value, now)
+        if k is CommandKind.QUIT:
+            self.stopped = True
+            self.paused = True
+            return self.om.cancel_all("quit")
+        return []
+
+    def _set_param(self, name: str, value: Any, now: int) -> list[OrderAction]:
+        if name not in TUNABLE or not isinstance(value, (int, float)):
+            self.note(f"cannot set {name!r}")
+            return []
+        section, key = TUNABLE[name]
+        try:
+            self.cfg = self.cfg.replace(section, **{key: float(value)})
+        except ValueError as exc:
+            self.note(str(exc).split(": ", 1)[-1])
+            return []
+        self.gamma = self.cfg.quote.gamma
+        self.order_lots = self._lots(self.cfg.quote.order_size)
+        self.note(f"{name} set to {value:g}")
+        return self._decide(now)
+
+    def on_timer(self) -> list[OrderAction]:
+        """Periodic: stale-data checks and the PnL history run even without market data."""
+        now = self.clock.now()
+        if now - self._last_pnl_sample >= NS_PER_S:
+            self._last_pnl_sample = now
+            self.pnl_history.append(self.portfolio.total(self._mark()))
+        return self._decide(now)
+
+    # --- decisions -------------------------------------------------------------------------
+
+    def _mark(self) -> float:
+        return self.mark_ticks or self.book.mid_ticks()
+
+    def _context(self, now: int) -> RiskContext:
+        mid = self.book.mid_ticks() * self.instrument.tick
+        return RiskContext(
+            now=now,
+            mid=mid,
+            position=self.portfolio.position,
+            order_lots=self.order_lots,
+            lot=self.instrument.lot,
+            pnl=self.portfolio.total(self._mark()),
+            last_data_ts=self.last_data_ts,
+            feed_connected=self.feed_connected,
+            book_valid=self.book.ready,
+        )
+
+    def _decide(self, now: int) -> list[OrderAction]:
+        self.last_decision_ts = now
+        verdict = Verdict()
+        ctx = self._context(now)
+        for g in self.guards:
+            g.check(ctx, verdict)
+        reasons = tuple(verdict.reasons)
+        if reasons != self._last_reasons:
+            self._last_reasons = reasons
+            self.journal(now, "verdict", {"reasons": list(reasons)})
+        if verdict.kill and not self.flatten_state:
+            return self._start_flatten(verdict.reasons[-1] if verdict.reasons else "guard")
+        if self.flatten_state:
+            return self._flatten_step(now)
+        if self.stopped:
+            return []
+        out: list[OrderAction] = []
+        if verdict.reduce_lots and not any(o.reduce_only for o in self.om.live()):
+            out.append(self._reduce_order(verdict.reduce_lots, now, TimeInForce.IOC))
+        bid, ask = self._targets(ctx, verdict)
+        if self.paused:
+            bid = ask = None
+        actions = self.om.reconcile(bid, ask, now)
+        if actions:
+            self.journal(now, "quote", {"bid": bid.price if bid else 0, "ask": ask.price if ask else 0,
+                                        "reasons": list(reasons)})
+        return out + actions
+
+    def _targets(self, ctx: RiskContext, v: Verdict) -> tuple[Target | None, Target | None]:
+        if not self.book.ready:
+            self.quote = None
+            return None, None
+        q = self.cfg.quote
+        mid = ctx.mid
+        inputs = ModelInputs(
+            mid=mid,
+            q=self.portfolio.position / self.order_lots,
+            sigma=self.sigma,
+            A=self.A,
+            kappa=self.kappa,
+            gamma=self.gamma,
+            time_left_s=q.horizon_s - (ctx.now / NS_PER_S) % q.horizon_s,
+        )
+        mq = self.model.quote(inputs)
+        if mq is None:
+            self._set_quote(None, 0, 0, "model gave no quote for these parameters")
+            return None, None
+        floor = max(q.min_spread_dollar, self.fees.round_trip_maker(mid) + q.fee_margin_dollar)
+        half = min(max(mq.half_spread, floor / 2), q.max_spread_dollar / 2)
+        inst = self.instrument
+        bid = inst.floor_ticks(mq.reservation - half * v.widen_bid)
+        ask = inst.ceil_ticks(mq.reservation + half * v.widen_ask)
+        bid = min(bid, self.book.best_ask - 1)
+        ask = max(ask, self.book.best_bid + 1, bid + 1)
+        self._set_quote(mq, bid if v.allow_bid else 0, ask if v.allow_ask else 0, "", half)
+        size = self.order_lots
+        return (
+            Target(bid, size) if v.allow_bid else None,
+            Target(ask, size) if v.allow_ask else None,
+        )
+
+    def _set_quote(self, mq: Any, bid: int, ask: int, warning: str, half: float = 0.0) -> None:
+        self.quote = QuoteView(
+            model=self.model.name,
+            sigma=self.sigma,
+            A=self.A,
+            kappa=self.kappa,
+            gamma=self.gamma,
+            param_source=self.cfg.quote.kappa_source,
+            reservation=mq.reservation if mq else 0.0,
+            half_spread=half if mq else 0.0,
+            skew=mq.skew if mq else 0.0,
+            bid=bid,
+            ask=ask,
+            bid_qty=self.order_lots if bid else 0,
+            ask_qty=self.order_lots if ask else 0,
+            calibration="ready (fixed)",
+            warning=warning,
+        )
+
+    # --- kill switch -----------------------------------------------------------------------
+
+    def _start_flatten(self, reason: str) -> list[OrderAction]:
+        now = self.clock.now()
+        self.paused = True
+        self.flatten_state = "cancelling"
+        self.flatten_attempts = 0
+        self.flatten_fills = []
+        self.note(f"flatten ({reason}): cancelling all orders")
+        self.journal(now, "flatten", {"reason": reason})
+        return self.om.cancel_all("kill switch") + self._flatten_step(now)
+
+    def _flatten_step(self, now: int) -> list[OrderAction]:
+        pos = self.portfolio.position
+        if self.flatten_state in ("flat",) or self.flatten_state.startswith("error"):
+            return []
+        if pos == 0:
+            if not self.om.has_working:
+                self.flatten_state = "flat"
+                fills = ", ".join(self.flatten_fills) or "none needed"
+                self.note(f"flat; closing fills at {fills}; paused until resumed")
+            return []
+        if any(o.reduce_only for o in self.om.live()):
+            return []
+        if self.flatten_attempts >= FLATTEN_ATTEMPTS:
+            self.flatten_state = f"error: still {self.instrument.qty_str(abs(pos))} open after {FLATTEN_ATTEMPTS} attempts"
+            self.note(f"flatten {self.flatten_state}")
+            return []
+        self.flatten_attempts += 1
+        self.flatten_state = f"closing {self.flatten_attempts}/{FLATTEN_ATTEMPTS}"
+        tif = TimeInForce.MARKET if self.cfg.risk.flatten_order == "market" else TimeInForce.IOC
+        return [self._reduce_order(-pos, now, tif)]
+
+    def _reduce_order(self, lots: int, now: int, tif: TimeInForce) -> OrderAction:
+        """A reduce-only taker order for `lots` (signed: negative sells), capped in slippage."""
+        side = Side.BUY if lots > 0 else Side.SELL
+        slip = self.cfg.risk.flatten_slippage_bps / 1e4
+        ref = self.book.best_ask if side is Side.BUY else self.book.best_bid
+        ref = ref or round(self._mark())
+        price = round(ref * (1 + slip)) if side is Side.BUY else round(ref * (1 - slip))
+        return self.om.place(side, price, abs(lots), now, tif=tif, reduce_only=True)
+
+    # --- output ----------------------------------------------------------------------------
+
+    def snapshot(self, lag_ms: float = 0.0, depth: int = 10) -> Snapshot:
+        now = self.clock.now()
+        p = self.portfolio
+        mark = self._mark()
+        if self.flatten_state:
+            status = "flattening" if self.flatten_state not in ("flat",) else "flat, paused"
+        elif self.stopped:
+            status = "stopped"
+        elif self.paused:
+            status = "paused"
+        elif self._last_reasons:
+            status = self._last_reasons[0]
+        else:
+            status = "quoting"
+        return Snapshot(
+            ts=now,
+            instrument=self.instrument,
+            mode=self.mode,
+            status=status,
+            connected=self.feed_connected,
+            data_age_s=(now - self.last_data_ts) / NS_PER_S if self.last_data_ts else 0.0,
+            lag_ms=lag_ms,
+            bids=tuple(self.book.levels(True, depth)),
+            asks=tuple(self.book.levels(False, depth)),
+            mid=self.book.mid_ticks() * self.instrument.tick,
+            own=tuple(
+                OwnOrder(o.client_id, int(o.side), o.price, o.qty, o.filled, o.status.value)
+                for o in self.om.live()
+            ),
+            quote=self.quote,
+            position=p.position,
+            entry=p.entry * self.instrument.tick,
+            mark=mark * self.instrument.tick,
+            realized=p.realized(),
+            unrealized=p.unrealized(mark),
+            fees=p.fees,
+            total=p.total(mark),
+            fills=p.fills,
+            buys=p.buys,
+            sells=p.sells,
+            volume=p.volume(),
+            leverage=self.cfg.market.leverage if self.cfg.market.futures else 1.0,
+            guards=tuple(dataclasses.replace(g.status) for g in self.guards),
+            log=tuple(self.log)[:20],
+            flatten=self.flatten_state,
+            paused=self.paused,
+            pnl_history=tuple(self.pnl_history),
+        )

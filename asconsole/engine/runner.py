@@ -1,0 +1,271 @@
+"""The live driver: a feed, a broker, the engine and the recorder in one asyncio loop.
+
+Inputs land in three queues. The loop always takes operator commands first, then execution
+events, then market data, and yields to the event loop every few hundred market events, so
+a kill switch never waits behind a backlog and the UI stays responsive. Order actions go out
+through one sender task in order; a flatten drops any not-yet-sent new orders so the
+cancel-all leaves first. Snapshots are built on a timer (the UI's refresh rate), never per
+event, and handed to listeners: the in-process TUI or an attached console.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from asconsole.clock import NS_PER_MS, Clock
+from asconsole.domain import (
+    CancelAll,
+    Command,
+    CommandKind,
+    ExecEvent,
+    MarketEvent,
+    OrderAction,
+    OrderRejected,
+    PlaceOrder,
+)
+from asconsole.engine.engine import Engine
+from asconsole.engine.snapshot import Snapshot
+from asconsole.venues.base import Broker, Feed, VenueError
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[Snapshot], None]
+MARKET_BATCH = 256
+STOP_TIMEOUT_S = 5.0
+
+
+class Runner:
+    def __init__(
+        self,
+        engine: Engine,
+        feed: Feed,
+        broker: Broker,
+        clock: Clock,
+        *,
+        recorder: Any = None,
+        refresh_hz: float = 10.0,
+        live_refusal: str = "",
+    ) -> None:
+        self.engine = engine
+        self.feed = feed
+        self.broker = broker
+        self.clock = clock
+        self.recorder = recorder
+        self.period = 1.0 / refresh_hz
+        self.live_refusal = live_refusal
+        """Why live trading cannot be entered ("" = it can)."""
+        self._commands: deque[Command] = deque()
+        self._exec: deque[ExecEvent] = deque()
+        self._market: deque[MarketEvent] = deque()
+        self._outbox: deque[OrderAction] = deque()
+        self._wake = asyncio.Event()
+        self._send_wake = asyncio.Event()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._listeners: list[Listener] = []
+        self._stop_reason = ""
+        self._done = asyncio.Event()
+        self.latest: Snapshot | None = None
+        self.lag_ms = 0.0
+        self.max_backlog = 0
+        self.observes_market = hasattr(broker, "on_market")
+
+    # --- the controller API the UI uses ------------------------------------------------------
+
+    def submit(self, cmd: Command) -> None:
+        """Queue an operator command; handled before any pending market data."""
+        if not cmd.ts:
+            cmd = dataclasses.replace(cmd, ts=self.clock.now())
+        self._commands.append(cmd)
+        self._wake.set()
+
+    def add_listener(self, fn: Listener) -> None:
+        self._listeners.append(fn)
+        if self.latest is not None:
+            fn(self.latest)
+
+    def request_stop(self, reason: str) -> None:
+        """Stop soon (quit, signal): working orders are cancelled on the way out."""
+        if not self._stop_reason:
+            self._stop_reason = reason
+        self._wake.set()
+
+    @property
+    def stopped(self) -> asyncio.Event:
+        return self._done
+
+    # --- tasks -------------------------------------------------------------------------------
+
+    def spawn(self, name: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Every background task is named, referenced and has its failure reported."""
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            self.engine.note(f"{task.get_name()} failed: {exc}")
+            log.error("task %s failed", task.get_name(), exc_info=exc)
+            if task.get_name() in ("feed", "exec") and not self._stop_reason:
+                self.request_stop(f"{task.get_name()} failed: {exc}")
+
+    async def _read_feed(self) -> None:
+        async for ev in self.feed.events():
+            self._market.append(ev)
+            self._wake.set()
+
+    async def _read_exec(self) -> None:
+        async for ev in self.broker.exec_events():
+            self._exec.append(ev)
+            self._wake.set()
+
+    async def _send(self) -> None:
+        while True:
+            await self._send_wake.wait()
+            self._send_wake.clear()
+            while self._outbox:
+                action = self._outbox.popleft()
+                try:
+                    await self.broker.submit(action)
+                except VenueError as exc:
+                    self.engine.note(f"order request failed: {exc}")
+                    if isinstance(action, PlaceOrder):
+                        self._exec.append(OrderRejected(self.clock.now(), action.client_id, str(exc)))
+                        self._wake.set()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.period)
+            self._dispatch(self.engine.on_timer())
+            self.publish()
+            if self.recorder is not None:
+                self.recorder.maybe_flush(self.clock.now())
+
+    def publish(self) -> None:
+        self.latest = self.engine.snapshot(lag_ms=self.lag_ms)
+        self.lag_ms = 0.0
+        for fn in self._listeners:
+            fn(self.latest)
+
+    # --- the loop ----------------------------------------------------------------------------
+
+    def _record(self, item: Any) -> None:
+        if self.recorder is not None:
+            self.recorder.event(item)
+
+    def _dispatch(self, actions: list[OrderAction]) -> None:
+        if not actions:
+            return
+        if any(isinstance(a, CancelAll) for a in actions):
+            # Orders not yet sent are stale once everything is being cancelled.
+            now = self.clock.now()
+            for a in [a for a in self._outbox if isinstance(a, PlaceOrder) and not a.reduce_only]:
+                self._outbox.remove(a)
+                self._exec.append(OrderRejected(now, a.client_id, "dropped before sending: cancel all"))
+            cancels = [a for a in actions if isinstance(a, CancelAll)]
+            self._outbox.extendleft(reversed(cancels))
+            self._outbox.extend(a for a in actions if not isinstance(a, CancelAll))
+        else:
+            self._outbox.extend(actions)
+        self._send_wake.set()
+
+    def _handle_command(self, cmd: Command) -> None:
+        self._record(cmd)
+        if cmd.kind is CommandKind.GO_LIVE:
+            reason = self.live_refusal or "switching to live is not available in this build"
+            self.engine.note(f"live refused: {reason}")
+            return
+        if cmd.kind is CommandKind.GO_PAPER:
+            self.engine.note("already in paper mode")
+            return
+        self._dispatch(self.engine.on_command(cmd))
+        if cmd.kind is CommandKind.QUIT:
+            self.request_stop("quit")
+        self.publish()
+
+    def _handle_market(self, ev: MarketEvent) -> None:
+        self._record(ev)
+        if self.observes_market:
+            self.broker.on_market(ev)  # type: ignore[attr-defined]
+        self._dispatch(self.engine.on_market(ev))
+        lag = (self.clock.now() - ev.ts) / NS_PER_MS
+        if lag > self.lag_ms:
+            self.lag_ms = lag
+
+    async def _loop(self) -> None:
+        while not self._stop_reason:
+            await self._wake.wait()
+            self._wake.clear()
+            handled = 0
+            while not self._stop_reason:
+                if self._commands:
+                    self._handle_command(self._commands.popleft())
+                elif self._exec:
+                    ev = self._exec.popleft()
+                    self._record(ev)
+                    self._dispatch(self.engine.on_exec(ev))
+                elif self._market:
+                    self.max_backlog = max(self.max_backlog, len(self._market))
+                    self._handle_market(self._market.popleft())
+                    handled += 1
+                    if handled % MARKET_BATCH == 0:
+                        await asyncio.sleep(0)
+                else:
+                    break
+
+    async def run(self) -> str:
+        """Run until quit, a signal or a fatal feed error; returns the exit reason."""
+        try:
+            await self.feed.start()
+            await self.broker.start()
+            await self._reconcile()
+            self.spawn("exec", self._read_exec())
+            self.spawn("send", self._send())
+            self.spawn("feed", self._read_feed())
+            self.spawn("tick", self._tick())
+            self.publish()
+            await self._loop()
+        finally:
+            await self._shutdown()
+        return self._stop_reason
+
+    async def _reconcile(self) -> None:
+        """Orders left working by an earlier run are not ours to keep quoting: cancel them."""
+        stale = await self.broker.open_orders()
+        if stale:
+            self.engine.note(f"cancelling {len(stale)} order(s) left from an earlier run")
+            await self.broker.submit(CancelAll("start-up reconciliation"))
+
+    async def _shutdown(self) -> None:
+        self._stop_reason = self._stop_reason or "stopped"
+        for task in list(self._tasks):
+            if task.get_name() != "send":
+                task.cancel()
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(STOP_TIMEOUT_S):
+                while self._outbox:
+                    await asyncio.sleep(0.01)
+        for task in list(self._tasks):
+            task.cancel()
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(STOP_TIMEOUT_S):
+                await self.broker.stop()
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(STOP_TIMEOUT_S):
+                await self.feed.stop()
+        self.engine.stopped = True
+        self.engine.note(f"stopped: {self._stop_reason}")
+        if self.recorder is not None:
+            self.recorder.close(self.clock.now(), self._stop_reason)
+        self.publish()
+        self._done.set()

@@ -1,0 +1,84 @@
+"""Events <-> JSON objects for the session log (format version 1, see sessions/README.md).
+
+Every line is one JSON object with `k` (kind) and `t` (ns since the epoch). Field names are
+short because a day of BTCUSDT is millions of lines; the table below is the whole schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asconsole.domain import (
+    BookDelta,
+    BookSnapshot,
+    Command,
+    CommandKind,
+    FeedStatus,
+    Fill,
+    MarkPrice,
+    OrderAck,
+    OrderAmended,
+    OrderCanceled,
+    OrderRejected,
+    Side,
+    Trade,
+)
+
+FORMAT_VERSION = 1
+
+# kind -> (class, ((json key, attribute), ...)); `t` is always the `ts` attribute.
+SCHEMA: dict[str, tuple[type, tuple[tuple[str, str], ...]]] = {
+    "book": (BookSnapshot, (("b", "bids"), ("a", "asks"), ("s", "seq"))),
+    "delta": (BookDelta, (("b", "bids"), ("a", "asks"), ("s", "seq"), ("ps", "prev_seq"))),
+    "trade": (Trade, (("side", "side"), ("p", "price"), ("q", "qty"))),
+    "mark": (MarkPrice, (("p", "price"),)),
+    "feed": (FeedStatus, (("up", "connected"), ("why", "reason"))),
+    "ack": (OrderAck, (("id", "client_id"), ("vid", "venue_order_id"))),
+    "amended": (OrderAmended, (("id", "client_id"), ("p", "price"), ("q", "qty"))),
+    "reject": (OrderRejected, (("id", "client_id"), ("why", "reason"), ("req", "request"))),
+    "canceled": (OrderCanceled, (("id", "client_id"), ("why", "reason"))),
+    "fill": (
+        Fill,
+        (("id", "client_id"), ("side", "side"), ("p", "price"), ("q", "qty"), ("fee", "fee"),
+         ("mk", "is_maker"), ("fid", "fill_id"), ("lv", "leaves_qty")),
+    ),
+    "cmd": (Command, (("cmd", "kind"), ("name", "name"), ("v", "value"), ("src", "source"))),
+}
+KIND_OF: dict[type, str] = {cls: kind for kind, (cls, _) in SCHEMA.items()}
+MARKET_KINDS = frozenset({"book", "delta", "trade", "mark", "feed"})
+EXEC_KINDS = frozenset({"ack", "amended", "reject", "canceled", "fill"})
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (Side, CommandKind)):
+        return v.value
+    if isinstance(v, tuple):
+        return [_plain(x) for x in v]
+    return v
+
+
+def encode(ev: Any, ts: int | None = None) -> dict[str, Any]:
+    kind = KIND_OF[type(ev)]
+    out: dict[str, Any] = {"k": kind, "t": ev.ts if ts is None else ts}
+    for key, attr in SCHEMA[kind][1]:
+        out[key] = _plain(getattr(ev, attr))
+    return out
+
+
+def decode(obj: dict[str, Any]) -> Any:
+    """The domain object for a market, execution or command line; KeyError for other kinds."""
+    kind = obj["k"]
+    cls, fields = SCHEMA[kind]
+    kw: dict[str, Any] = {"ts": obj["t"]}
+    for key, attr in fields:
+        if key not in obj:
+            continue
+        v = obj[key]
+        if attr in ("bids", "asks"):
+            v = tuple((p, q) for p, q in v)
+        elif attr == "side":
+            v = Side(v)
+        elif attr == "kind":
+            v = CommandKind(v)
+        kw[attr] = v
+    return cls(**kw)
