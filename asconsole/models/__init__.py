@@ -1,4 +1,5 @@
-"""Quote models (GLFT, Avellaneda-Stoikov) behind one protocol, and the step to ticks."""
+"""Quote models behind one protocol (`models.base.QuoteModel`), and the step to ticks
+(`models.rounding`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ from asconsole.models.base import QuoteModel
 from asconsole.models.glft import GLFT
 
 
-def model_from_settings(q: QuoteSettings) -> QuoteModel:
-    """The configured model: "glft" (default) or "as" (finite horizon of horizon_s)."""
-    if q.model == "as":
-        return AvellanedaStoikov(horizon_s=q.horizon_s)
-    return GLFT(xi=q.xi)
+def make_model(quote_settings: QuoteSettings) -> QuoteModel:
+    """The model named in the `[quote]` settings: "glft" (default) or "as" (finite horizon
+    of horizon_s seconds, rolling over)."""
+    name = quote_settings.model
+    if name == "glft":
+        return GLFT(xi=quote_settings.xi)
+    if name == "as":
+        return AvellanedaStoikov(horizon_s=quote_settings.horizon_s)
+    raise ValueError(f"unknown quote model {name!r}")

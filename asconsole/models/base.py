@@ -60,8 +60,8 @@ class QuoteModel(Protocol):
 
 
 def valid_inputs(x: ModelInputs) -> bool:
-    """Every parameter finite and of the sign the formulas need (sigma = 0 is allowed:
-    a frozen price has no inventory risk; the calibration's sigma floor keeps it away)."""
+    """Every parameter finite and of the sign the formulas need. sigma = 0 is refused too:
+    it would quote with no inventory skew at all, which is never what a live market means."""
     return (
         isfinite(x.mid)
         and isfinite(x.q)
@@ -71,7 +71,7 @@ def valid_inputs(x: ModelInputs) -> bool:
         and isfinite(x.gamma)
         and isfinite(x.time_left_s)
         and x.mid > 0.0
-        and x.sigma >= 0.0
+        and x.sigma > 0.0
         and x.A > 0.0
         and x.kappa > 0.0
         and x.gamma > 0.0

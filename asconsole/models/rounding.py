@@ -81,9 +81,13 @@ def shape_quote(
     best_bid: int,
     best_ask: int,
     limits: SpreadLimits,
+    widen_bid: float = 1.0,
+    widen_ask: float = 1.0,
 ) -> TickQuote | None:
     """Bid and ask in ticks around the reservation price, or None for unusable inputs.
-    `best_bid` / `best_ask` are the book's best prices in ticks, 0 when that side is empty."""
+    `best_bid` / `best_ask` are the book's best prices in ticks, 0 when that side is empty.
+    `widen_bid` / `widen_ask` (>= 1, from the guards) stretch one side's half spread after the
+    bounds."""
     if not (
         isfinite(reservation) and isfinite(half_spread) and isfinite(mid) and isfinite(tick)
     ):
@@ -98,8 +102,8 @@ def shape_quote(
     elif spread > hi:
         spread, bound = hi, "max"
     half = 0.5 * spread
-    bid = floor((reservation - half) / tick + _EPS)
-    ask = ceil((reservation + half) / tick - _EPS)
+    bid = floor((reservation - half * widen_bid) / tick + _EPS)
+    ask = ceil((reservation + half * widen_ask) / tick - _EPS)
     pulled = ""
     if best_ask > 0 and bid >= best_ask:
         bid = best_ask - 1
