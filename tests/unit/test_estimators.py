@@ -264,3 +264,13 @@ def test_book_kappa_out_of_bounds_is_refused():
     cal = calibration(kappa_source="book", kappa_max=1.0)
     feed_book(cal, 15, half=0.05)  # kappa 20 / $, above the bound
     assert not cal.ready and "book kappa rejected" in cal.warning
+
+
+def test_config_rejects_inverted_bounds():
+    from asconsole.config import ConfigError, from_mapping
+
+    with pytest.raises(ConfigError, match="kappa_min"):
+        from_mapping({"quote": {"kappa_min": 5.0, "kappa_max": 1.0}})
+    with pytest.raises(ConfigError, match="min_spread_mode"):
+        from_mapping({"quote": {"min_spread_mode": "free"}})
+    assert from_mapping({"quote": {"kappa_source": "trades"}}).quote.min_trades == 100
