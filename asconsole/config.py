@@ -64,10 +64,21 @@ class QuoteSettings:
     horizon_s: float = setting(86_400.0, "A-S session length T in seconds; rolls over", lo=1)
     sigma: float = setting(8.0, "volatility before calibration, dollars per sqrt(second)", lo=0)
     kappa_source: str = setting(
-        "fixed", "where kappa and A come from", choices=("fixed", "trades", "book")
+        "trades",
+        "where kappa and A come from: fixed (kappa_value, arrival_rate), trades (fitted to market"
+        " trades), book (kappa from the half spread at the touch, A = arrival_rate)",
+        choices=("fixed", "trades", "book"),
+    )
+    warmup: str = setting(
+        "configured",
+        "while calibrating: quote with the configured sigma, A and kappa (configured) or not "
+        "at all (wait)",
+        choices=("configured", "wait"),
     )
     kappa_value: float = setting(0.5, "order-arrival decay kappa, per dollar", lo=1e-6, hi=1e4)
-    arrival_rate: float = setting(20.0, "order-arrival intensity A, per second", lo=1e-6, hi=1e6)
+    arrival_rate: float = setting(
+        20.0, "order-arrival intensity A, per second per side", lo=1e-6, hi=1e6
+    )
     min_spread_dollar: float = setting(5.0, "smallest quoted spread, dollars", lo=5, hi=500)
     max_spread_dollar: float = setting(100.0, "largest quoted spread, dollars", lo=5, hi=500)
     fee_margin_dollar: float = setting(
@@ -80,6 +91,45 @@ class QuoteSettings:
         lo=1,
     )
     decision_ms: int = setting(100, "re-evaluate the quotes at most this often, milliseconds", lo=1, hi=60_000)
+    min_spread_mode: str = setting(
+        "maker",
+        "fee floor of the spread: maker = 2 x maker fee x mid; maker_taker = (maker + taker)"
+        " x mid (the seed's conservative choice); plus fee_margin_dollar",
+        choices=("maker", "maker_taker"),
+    )
+    vol_half_life_s: float = setting(
+        300.0, "half-life of the volatility EWMA (and of the book kappa), seconds", lo=1, hi=86_400
+    )
+    vol_sample_s: float = setting(
+        1.0, "sample the mid for volatility at most this often, seconds (0 = every change)",
+        lo=0, hi=60,
+    )
+    min_mid_samples: int = setting(
+        60, "mid samples before sigma (and the book kappa) count as calibrated", lo=2
+    )
+    sigma_min: float = setting(
+        0.01, "smallest sigma accepted from the estimator, dollars per sqrt(second)", lo=0
+    )
+    sigma_max: float = setting(
+        1000.0, "largest sigma accepted from the estimator, dollars per sqrt(second)", lo=0
+    )
+    calibration_window_s: float = setting(
+        600.0, "rolling window of trades for the A and kappa fit, seconds", lo=10, hi=86_400
+    )
+    refit_s: float = setting(5.0, "refit A and kappa this often, seconds", lo=0.1, hi=3600)
+    min_trades: int = setting(100, "trades in the window before A and kappa are fitted", lo=10)
+    depth_bin_dollar: float = setting(
+        0.5, "width of the depth bins of the A and kappa fit, dollars", lo=1e-6
+    )
+    depth_bins: int = setting(40, "number of depth bins of the A and kappa fit", lo=3, hi=100_000)
+    min_fit_r2: float = setting(
+        0.5, "an A and kappa fit with a smaller R^2 is rejected (last good values kept)",
+        lo=0, hi=1,
+    )
+    kappa_min: float = setting(1e-3, "smallest kappa accepted from a fit, per dollar", lo=0)
+    kappa_max: float = setting(1e3, "largest kappa accepted from a fit, per dollar", lo=0)
+    arrival_rate_min: float = setting(1e-4, "smallest A accepted from a fit, per second", lo=0)
+    arrival_rate_max: float = setting(1e4, "largest A accepted from a fit, per second", lo=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +255,17 @@ def _cross_check(obj: Any, where: str, section: str) -> None:
             f"{where}: [{section}] min_spread_dollar ({obj.min_spread_dollar:g}) must not exceed "
             f"max_spread_dollar ({obj.max_spread_dollar:g})"
         )
+    if isinstance(obj, QuoteSettings):
+        for lo_key, hi_key in (
+            ("sigma_min", "sigma_max"),
+            ("kappa_min", "kappa_max"),
+            ("arrival_rate_min", "arrival_rate_max"),
+        ):
+            lo, hi = getattr(obj, lo_key), getattr(obj, hi_key)
+            if lo >= hi:
+                raise ConfigError(
+                    f"{where}: [{section}] {lo_key} ({lo:g}) must be below {hi_key} ({hi:g})"
+                )
     if isinstance(obj, RiskSettings) and obj.inventory_soft > obj.inventory_hard:
         raise ConfigError(
             f"{where}: [{section}] inventory_soft ({obj.inventory_soft:g}) must not exceed "

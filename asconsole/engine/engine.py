@@ -42,9 +42,18 @@ from asconsole.domain import (
 from asconsole.engine.orders import OrderManager, Target
 from asconsole.engine.portfolio import Portfolio
 from asconsole.engine.snapshot import OwnOrder, QuoteView, Snapshot
+from asconsole.estimators.calibration import Calibration
 from asconsole.fees import FeeSchedule
 from asconsole.models import make_model
-from asconsole.models.base import ModelInputs, QuoteModel
+from asconsole.models.avellaneda import session_time_left
+from asconsole.models.base import ModelInputs, ModelQuote, QuoteModel
+from asconsole.models.rounding import (
+    SpreadLimits,
+    TickQuote,
+    quote_distances,
+    shape_quote,
+    size_lots,
+)
 from asconsole.risk import build_guards
 from asconsole.risk.base import RiskContext, Verdict
 
@@ -82,9 +91,8 @@ class Engine:
         self.guards = build_guards(settings)
         self.model = model or make_model(settings.quote)
         self.fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
-        self.sigma = settings.quote.sigma
-        self.A = settings.quote.arrival_rate
-        self.kappa = settings.quote.kappa_value
+        self.cal = Calibration.from_settings(settings.quote)
+        self.limits = self._limits(settings)
         self.gamma = settings.quote.gamma
         self.order_lots = self._lots(settings.quote.order_size)
         self.decision_ns = settings.quote.decision_ms * NS_PER_MS
@@ -104,8 +112,13 @@ class Engine:
         self.stopped = False
 
     def _lots(self, size: float) -> int:
-        lots = round(size / self.instrument.lot)
-        return max(self.instrument.min_qty_lots, lots)
+        inst = self.instrument
+        return size_lots(size, inst.lot, inst.min_qty_lots)
+
+    def _limits(self, s: Settings) -> SpreadLimits:
+        q = s.quote
+        return SpreadLimits(q.min_spread_dollar, q.max_spread_dollar, s.fees.maker, s.fees.taker,
+                            q.fee_margin_dollar, q.min_spread_mode)
 
     def note(self, text: str) -> None:
         """A line for the operator's log pane (and the recording)."""
@@ -128,6 +141,10 @@ class Engine:
             self.book.apply_snapshot(ev)
         elif isinstance(ev, Trade):
             self.last_data_ts = now
+            if self.book.ready:
+                tick = self.instrument.tick
+                self.cal.on_trade(now, ev.price * tick, ev.qty * self.instrument.lot,
+                                  self.book.mid_ticks() * tick)
             return []
         elif isinstance(ev, MarkPrice):
             self.mark_ticks = float(ev.price)
@@ -138,7 +155,9 @@ class Engine:
             return self._decide(now)
         self.last_data_ts = now
         if self.book.ready:
-            mid = self.book.mid_ticks() * self.instrument.tick
+            tick = self.instrument.tick
+            self.cal.on_book(now, self.book.best_bid * tick, self.book.best_ask * tick)
+            mid = self.book.mid_ticks() * tick
             for g in self.guards:
                 g.on_mid(now, mid)
         if now - self.last_decision_ts >= self.decision_ns:
@@ -200,6 +219,7 @@ class Engine:
             return []
         self.gamma = self.cfg.quote.gamma
         self.order_lots = self._lots(self.cfg.quote.order_size)
+        self.limits = self._limits(self.cfg)
         self.note(f"{name} set to {value:g}")
         return self._decide(now)
 
@@ -232,6 +252,7 @@ class Engine:
 
     def _decide(self, now: int) -> list[OrderAction]:
         self.last_decision_ts = now
+        self.cal.refit(now)
         verdict = Verdict()
         ctx = self._context(now)
         for g in self.guards:
@@ -262,52 +283,66 @@ class Engine:
         if not self.book.ready:
             self.quote = None
             return None, None
-        q = self.cfg.quote
-        mid = ctx.mid
+        q, cal = self.cfg.quote, self.cal
+        if not cal.ready and q.warmup == "wait":
+            self._set_quote(None, None, v, cal.status(ctx.now).progress)
+            return None, None
         inputs = ModelInputs(
-            mid=mid,
+            mid=ctx.mid,
             q=self.portfolio.position / self.order_lots,
-            sigma=self.sigma,
-            A=self.A,
-            kappa=self.kappa,
+            sigma=cal.sigma,
+            A=cal.A,
+            kappa=cal.kappa,
             gamma=self.gamma,
-            time_left_s=q.horizon_s - (ctx.now / NS_PER_S) % q.horizon_s,
+            time_left_s=session_time_left(ctx.now, q.horizon_s),
         )
         mq = self.model.quote(inputs)
-        if mq is None:
-            self._set_quote(None, 0, 0, "model gave no quote for these parameters")
+        tq = None
+        if mq is not None:
+            tq = shape_quote(mq.reservation, mq.half_spread, ctx.mid, self.instrument.tick,
+                             self.book.best_bid, self.book.best_ask, self.limits,
+                             v.widen_bid, v.widen_ask)
+        if mq is None or tq is None:
+            self._set_quote(None, None, v, "model gave no quote for these parameters")
             return None, None
-        floor = max(q.min_spread_dollar, self.fees.round_trip_maker(mid) + q.fee_margin_dollar)
-        half = min(max(mq.half_spread, floor / 2), q.max_spread_dollar / 2)
-        inst = self.instrument
-        bid = inst.floor_ticks(mq.reservation - half * v.widen_bid)
-        ask = inst.ceil_ticks(mq.reservation + half * v.widen_ask)
-        bid = min(bid, self.book.best_ask - 1)
-        ask = max(ask, self.book.best_bid + 1, bid + 1)
-        self._set_quote(mq, bid if v.allow_bid else 0, ask if v.allow_ask else 0, "", half)
+        self._set_quote(mq, tq, v, "")
         size = self.order_lots
         return (
-            Target(bid, size) if v.allow_bid else None,
-            Target(ask, size) if v.allow_ask else None,
+            Target(tq.bid, size) if v.allow_bid else None,
+            Target(tq.ask, size) if v.allow_ask else None,
         )
 
-    def _set_quote(self, mq: Any, bid: int, ask: int, warning: str, half: float = 0.0) -> None:
+    def _set_quote(self, mq: ModelQuote | None, tq: TickQuote | None, v: Verdict, warning: str) -> None:
+        st = self.cal.status(self.clock.now())
+        bid = tq.bid if tq and v.allow_bid else 0
+        ask = tq.ask if tq and v.allow_ask else 0
+        dist = quote_distances(self.book.mid_ticks() * self.instrument.tick, tq.bid, tq.ask,
+                               self.instrument.tick) if tq else (0.0, 0.0, 0.0, 0.0)
         self.quote = QuoteView(
             model=self.model.name,
-            sigma=self.sigma,
-            A=self.A,
-            kappa=self.kappa,
+            sigma=st.sigma,
+            sigma_annual_pct=st.sigma_annual_pct,
+            A=st.A,
+            kappa=st.kappa,
             gamma=self.gamma,
-            param_source=self.cfg.quote.kappa_source,
+            param_source=st.kappa_source,
+            param_age_s=st.kappa_age_s,
+            fit_r2=st.fit.r2 if st.fit is not None else float("nan"),
             reservation=mq.reservation if mq else 0.0,
-            half_spread=half if mq else 0.0,
+            half_spread=tq.spread / 2 if tq else 0.0,
+            model_half_spread=mq.half_spread if mq else 0.0,
             skew=mq.skew if mq else 0.0,
+            bound=tq.bound if tq else "",
             bid=bid,
             ask=ask,
             bid_qty=self.order_lots if bid else 0,
             ask_qty=self.order_lots if ask else 0,
-            calibration="ready (fixed)",
-            warning=warning,
+            bid_ticks=dist[0],
+            ask_ticks=dist[1],
+            bid_bps=dist[2],
+            ask_bps=dist[3],
+            calibration="ready" if st.ready else st.progress,
+            warning="; ".join(w for w in (warning, st.warning) if w),
         )
 
     # --- kill switch -----------------------------------------------------------------------

@@ -20,22 +20,42 @@ class OwnOrder:
 
 @dataclass(frozen=True, slots=True)
 class QuoteView:
+    """The quote pane's numbers: the model's inputs with their source, its output, and what was
+    actually sent after bounds, guards and rounding."""
+
     model: str
     sigma: float
+    """$/sqrt(s) in use."""
+    sigma_annual_pct: float
     A: float
+    """Per second, per side."""
     kappa: float
+    """Per dollar."""
     gamma: float
     param_source: str
+    """Where A and kappa come from: fixed, trades or book."""
+    param_age_s: float
+    """Seconds since A and kappa were measured (nan: configured values)."""
+    fit_r2: float
     reservation: float
     half_spread: float
+    """Half spread quoted after the bounds, dollars."""
+    model_half_spread: float
     skew: float
+    """Dollars the quotes move per order of inventory."""
+    bound: str
+    """Which limit set the spread: "" (the model), "min", "fee" or "max"."""
     bid: int
     """Ticks actually quoted; 0 = side not quoted."""
     ask: int
     bid_qty: int
     ask_qty: int
+    bid_ticks: float
+    ask_ticks: float
+    bid_bps: float
+    ask_bps: float
     calibration: str
-    """"ready", or "calibrating (n/N)"."""
+    """"ready", or e.g. "calibrating sigma (12/60)"."""
     warning: str = ""
 
 

@@ -1,0 +1,1 @@
+"""Estimators of the quote models' parameters from market events: pure, cheap per event."""

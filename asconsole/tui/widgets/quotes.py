@@ -1,6 +1,8 @@
-"""The model's numbers and the quotes actually working."""
+"""The model's numbers with their sources, and the quotes actually working."""
 
 from __future__ import annotations
+
+import math
 
 from rich.text import Text
 from textual.widgets import Static
@@ -21,17 +23,27 @@ class QuotesPane(Static):
         inst = s.instrument
         t = Text(no_wrap=True, overflow="ellipsis")
         t.append(f"{q.model.upper()} ", style="bold")
-        t.append(f"{q.calibration}  γ {q.gamma:g}  σ {q.sigma:.2f}$/√s\n")
-        t.append(f"A {q.A:.3g}/s  κ {q.kappa:.3g}/$  ({q.param_source})  skew {q.skew:.3f}$\n")
-        t.append(f"res {q.reservation:,.2f}  half-spread {q.half_spread:.2f}$\n")
-        for label, px, qty, style in (("bid", q.bid, q.bid_qty, "green"), ("ask", q.ask, q.ask_qty, "red")):
+        ready = q.calibration == "ready"
+        t.append(q.calibration, style="green" if ready else "yellow")
+        t.append(f"  γ {q.gamma:g}\n")
+        t.append(f"σ {q.sigma:.2f}$/√s {q.sigma_annual_pct:.0f}%/y  A {q.A:.3g}/s κ {q.kappa:.3g}/$ {q.param_source}")
+        if not math.isnan(q.param_age_s):
+            t.append(f" {q.param_age_s:.0f}s")
+        if not math.isnan(q.fit_r2):
+            t.append(f" R² {q.fit_r2:.2f}")
+        t.append("\n")
+        t.append(f"res {q.reservation:,.2f}  half {q.half_spread:.2f}$")
+        t.append(f" ({q.bound} bound)" if q.bound else " (model)", style="dim")
+        t.append(f"  skew {q.skew:.2f}$\n")
+        for label, px, ticks, bps, style in (
+            ("bid", q.bid, q.bid_ticks, q.bid_bps, "green"),
+            ("ask", q.ask, q.ask_ticks, q.ask_bps, "red"),
+        ):
             if not px:
                 t.append(f"{label} pulled", style="dim")
             else:
-                dist = abs(px * inst.tick - s.mid)
-                bps = dist / s.mid * 1e4 if s.mid else 0.0
                 t.append(f"{label} {inst.price_str(px)}", style=style)
-                t.append(f" {dist / inst.tick:.0f}t {bps:.1f}bp")
+                t.append(f" {ticks:.0f}t {bps:.1f}bp")
             t.append("  " if label == "bid" else "")
         if q.warning:
             t.append(f"\n{q.warning}", style="yellow")
