@@ -168,6 +168,17 @@ class RecordingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ControlSettings:
+    socket: str = setting("", "control socket of a headless engine ('' = $XDG_RUNTIME_DIR/asconsole.sock)")
+    on_detach: str = setting(
+        "keep",
+        "when the last console detaches (or SSH drops): keep trading, pause (cancel orders, keep "
+        "the position) or flatten",
+        choices=("keep", "pause", "flatten"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     market: MarketSettings = field(default_factory=MarketSettings)
     quote: QuoteSettings = field(default_factory=QuoteSettings)
@@ -175,6 +186,7 @@ class Settings:
     risk: RiskSettings = field(default_factory=RiskSettings)
     ui: UISettings = field(default_factory=UISettings)
     recording: RecordingSettings = field(default_factory=RecordingSettings)
+    control: ControlSettings = field(default_factory=ControlSettings)
 
     def replace(self, section: str, **changes: Any) -> Settings:
         """A copy with keys of one section changed (validated)."""

@@ -1,4 +1,5 @@
-"""`asconsole run` (the default): the console on a live engine."""
+"""`asconsole run` (the default): the console on a live engine, or `--headless` with a
+control socket for `asconsole attach`."""
 
 from __future__ import annotations
 
@@ -6,30 +7,49 @@ import argparse
 import asyncio
 import signal
 import sys
+from pathlib import Path
 
 from asconsole.clock import WallClock
 from asconsole.commands.common import load_settings, settings_flags
+from asconsole.config import Settings
+
+ON_DETACH_WAIT_S = 10.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run_p = sub.add_parser("run", help="start the console (default)")
     settings_flags(run_p)
     run_p.add_argument("--no-record", action="store_true", help="do not record this run")
+    run_p.add_argument("--headless", action="store_true",
+                       help="no console: run the engine with a control socket (asconsole attach)")
+    run_p.add_argument("--socket", type=Path, help="control socket path for --headless")
     run_p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from asconsole.launch import build
-    from asconsole.tui.app import AsconsoleApp
 
     settings = load_settings(args)
     launch = build(settings, WallClock(), record=not args.no_record)
+    if args.headless:
+        reason = asyncio.run(headless(launch.runner, settings, args.socket))
+        print(f"engine stopped: {reason}", file=sys.stderr)
+        if launch.recorder is not None:
+            print(f"session recorded in {launch.recorder.path}", file=sys.stderr)
+        return 0
+    return console(launch, settings)
+
+
+def console(launch, settings: Settings) -> int:  # type: ignore[no-untyped-def]
+    from asconsole.tui.app import AsconsoleApp
+
     app = AsconsoleApp(launch.runner, refresh_hz=settings.ui.refresh_hz)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(sig, launch.runner.request_stop, sig.name)
+        loop.add_signal_handler(signal.SIGTERM, launch.runner.request_stop, "SIGTERM")
+        loop.add_signal_handler(signal.SIGHUP, launch.runner.detached, settings.control.on_detach,
+                                ON_DETACH_WAIT_S)
         await app.run_async()
 
     try:
@@ -43,3 +63,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"asconsole: {app.exit_reason}", file=sys.stderr)
         return 1
     return 0
+
+
+async def headless(runner, settings: Settings, socket: Path | None) -> str:  # type: ignore[no-untyped-def]
+    from asconsole.control.server import ControlServer, default_socket
+
+    path = socket or (Path(settings.control.socket) if settings.control.socket else default_socket())
+    server = ControlServer(runner, path, settings.control.on_detach)
+    await server.start()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, runner.request_stop, sig.name)
+    loop.add_signal_handler(signal.SIGHUP, runner.engine.note, "SIGHUP ignored: running headless")
+    print(f"engine running headless; attach with: asconsole attach --socket {path}", file=sys.stderr)
+    try:
+        return await runner.run()
+    finally:
+        await server.stop()

@@ -95,6 +95,24 @@ class Runner:
             self._stop_reason = reason
         self._wake.set()
 
+    def detached(self, policy: str, wait_s: float) -> None:
+        """The operator's terminal went away (SIGHUP) with the engine in this process: pause or
+        flatten per `policy`, then stop; working orders are cancelled on the way out. With
+        "keep" there is no console left to keep trading under, so it stops like "pause"."""
+        self.engine.note(f"terminal hung up: {policy}")
+        if policy == "flatten":
+            self.submit(Command(CommandKind.FLATTEN, source="sighup"))
+            self.spawn("sighup", self._stop_when_flat(wait_s))
+        else:
+            self.request_stop("SIGHUP")
+
+    async def _stop_when_flat(self, wait_s: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(wait_s):
+                while self.engine.flatten_state != "flat" and not self.engine.flatten_state.startswith("error"):
+                    await asyncio.sleep(0.05)
+        self.request_stop("SIGHUP")
+
     @property
     def stopped(self) -> asyncio.Event:
         return self._done
