@@ -44,6 +44,7 @@ class ControlServer:
         self.clients: set[asyncio.StreamWriter] = set()
         self._server: asyncio.AbstractServer | None = None
         self._latest: bytes = b""
+        self._watch: asyncio.Task[None] | None = None
         runner.add_listener(self._on_snapshot)
 
     async def start(self) -> None:
@@ -59,6 +60,13 @@ class ControlServer:
         finally:
             os.umask(old)
         os.chmod(self.path, 0o600)
+        self._watch = asyncio.create_task(self._close_when_engine_stops(), name="control-watch")
+
+    async def _close_when_engine_stops(self) -> None:
+        """Consoles learn the engine is gone by their connection closing."""
+        await self.runner.stopped.wait()
+        for w in list(self.clients):
+            w.close()
 
     async def _alive(self) -> bool:
         try:
@@ -69,6 +77,8 @@ class ControlServer:
         return True
 
     async def stop(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
         if self._server is not None:
             self._server.close()
         for w in list(self.clients):
