@@ -117,7 +117,7 @@ def backtest(settings: Settings, source: Source, progress: Progress | None = Non
         if next_report is not None and ts >= next_report:
             next_report = ts + PROGRESS_EVERY_NS
             progress((ts - data.start_ns) / NS_PER_S)  # type: ignore[misc]
-    span_end = end if end is not None and not source.session else last
+    span_end = end if end is not None else last
     driver.release(span_end)
     return summarize(engine, stats, (span_end - data.start_ns) / NS_PER_S, n)
 
