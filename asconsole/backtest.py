@@ -92,7 +92,11 @@ def open_data(settings: Settings, source: Source) -> Data:
 
 def backtest(settings: Settings, source: Source, progress: Progress | None = None) -> Summary:
     """Run the engine over the data and summarise; deterministic for the same inputs."""
-    data = open_data(settings, source)
+    return run(settings, open_data(settings, source), progress)
+
+
+def run(settings: Settings, data: Data, progress: Progress | None = None) -> Summary:
+    """Run the engine over already opened data (benchmarks hand it pre-generated events)."""
     clock = EventClock(data.start_ns)
     engine = Engine(settings, data.instrument, clock, prefix="bt")
     fees = FeeSchedule(settings.fees.maker, settings.fees.taker)

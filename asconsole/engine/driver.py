@@ -88,8 +88,12 @@ class Driver:
         self.clock.advance_to(ts)
         self.events += 1
         self.tap(ev)
-        self._deliver(self.exchange.on_market(ev))
-        self._settle(self.engine.on_market(ev))
+        fills = self.exchange.on_market(ev)
+        if fills:
+            self._deliver(fills)
+        actions = self.engine.on_market(ev)
+        if actions:
+            self._settle(actions)
         due = self.exchange.next_due()
         if due is not None and due <= ts:
             self.release(ts)

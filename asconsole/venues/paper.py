@@ -285,9 +285,8 @@ class PaperExchange:
 
     def _on_trade(self, t: Trade) -> list[ExecEvent]:
         out: list[ExecEvent] = []
-        maker_side = t.side.opposite
         for o in list(self.orders.values()):
-            if o.side is not maker_side:
+            if o.side is t.side:
                 continue
             if t.price == o.price:
                 used = min(o.ahead, t.qty)

@@ -121,6 +121,7 @@ class SimMarket:
         self.p = params
         self.instrument = instrument
         self.rng = random.Random(params.seed)
+        self._random = self.rng.random
         self.regime_rng = random.Random(f"{params.seed}:{params.regime}")
         self.t0 = start_ts
         self.ts = start_ts
@@ -143,8 +144,10 @@ class SimMarket:
     # --- book construction ---------------------------------------------------------------
 
     def _size(self, depth_ticks: int) -> int:
-        mean = self.p.level_size_lots * (0.3 + min(depth_ticks, 400) / 200.0)
-        return max(1, int(self.rng.expovariate(1.0 / mean)))
+        mean = self.p.level_size_lots * (0.3 + (depth_ticks if depth_ticks < 400 else 400) / 200.0)
+        # random.expovariate(1 / mean) spelled out: the same draw without two calls per level
+        n = int(-math.log(1.0 - self._random()) / (1.0 / mean))
+        return n if n > 0 else 1
 
     def _touch(self) -> tuple[int, int]:
         t = self.instrument.tick
@@ -155,8 +158,9 @@ class SimMarket:
         if len(side) >= self.p.levels:
             return
         price = (min(side) if sign < 0 else max(side)) if side else touch
+        lam = 1.0 / self.p.level_gap_ticks
         while len(side) < self.p.levels:
-            price += sign * (1 + int(self.rng.expovariate(1.0 / self.p.level_gap_ticks)))
+            price += sign * (1 + int(-math.log(1.0 - self._random()) / lam))
             side[price] = changed[price] = self._size(abs(price - touch))
 
     def _build(self) -> None:
@@ -221,25 +225,32 @@ class SimMarket:
 
     def _recentre(self, changed_b: dict[int, int], changed_a: dict[int, int]) -> None:
         bid, ask = self._touch()
-        if self.bids and max(self.bids) >= ask:
-            for px in [px for px in self.bids if px >= ask]:
-                del self.bids[px]
+        bids, asks = self.bids, self.asks
+        best = max(bids) if bids else 0
+        if best >= ask:
+            for px in [px for px in bids if px >= ask]:
+                del bids[px]
                 changed_b[px] = 0
-        if self.asks and min(self.asks) <= bid:
-            for px in [px for px in self.asks if px <= bid]:
-                del self.asks[px]
+            best = max(bids, default=0)
+        if best < bid:
+            bids[bid] = changed_b[bid] = self._size(0)
+        best = min(asks) if asks else ask + 1
+        if best <= bid:
+            for px in [px for px in asks if px <= bid]:
+                del asks[px]
                 changed_a[px] = 0
-        if max(self.bids, default=0) < bid:
-            self.bids[bid] = changed_b[bid] = self._size(0)
-        if min(self.asks, default=ask + 1) > ask:
-            self.asks[ask] = changed_a[ask] = self._size(0)
+            best = min(asks, default=ask + 1)
+        if best > ask:
+            asks[ask] = changed_a[ask] = self._size(0)
+        lam = 1.0 / (2 * self.p.level_gap_ticks)
+        rnd = self._random
         for side, changed, touch, sign in (
-            (self.bids, changed_b, bid, -1),
-            (self.asks, changed_a, ask, 1),
+            (bids, changed_b, bid, -1),
+            (asks, changed_a, ask, 1),
         ):
             for _ in range(self.p.churn):
-                px = touch + sign * int(self.rng.expovariate(1.0 / (2 * self.p.level_gap_ticks)))
-                if px in side and self.rng.random() < 0.3 and px != touch:
+                px = touch + sign * int(-math.log(1.0 - rnd()) / lam)
+                if px in side and rnd() < 0.3 and px != touch:
                     del side[px]
                     changed[px] = 0
                 else:
