@@ -118,7 +118,9 @@ def load_jobs(path: Path, settings: Settings) -> list[Job]:
     data = doc.get("data", {})
     bad = set(data) - {"minutes", "session"}
     if bad:
-        raise ConfigError(f"{where}: unknown [data] key(s) {', '.join(sorted(bad))}; known: minutes, session")
+        raise ConfigError(
+            f"{where}: unknown [data] key(s) {', '.join(sorted(bad))}; known: minutes, session"
+        )
     session = str(data.get("session", ""))
     minutes = data.get("minutes", 0.0 if session else 60.0)
     if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes < 0:
@@ -170,7 +172,9 @@ def executor(workers: int, scheduler: str = "") -> Iterator[Executor]:
         client.close()
 
 
-def run_jobs(jobs: list[Job], pool: Executor, done: Callable[[int], None] | None = None) -> list[Result]:
+def run_jobs(
+    jobs: list[Job], pool: Executor, done: Callable[[int], None] | None = None
+) -> list[Result]:
     """Submit every job and collect the results in job order."""
     futures = [pool.submit(run_job, job) for job in jobs]
     results: list[Result] = []

@@ -25,6 +25,10 @@ from asconsole.backtest import Data, Source, backtest, open_data, run  # noqa: E
 from asconsole.sweep import load_jobs, run_jobs  # noqa: E402
 
 
+def line(name: str, events: int, wall: float, extra: str = "") -> None:
+    print(f"{name:<42} {events / wall:>10,.0f} events/s  ({wall:.2f} s{extra})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=60.0)
@@ -41,19 +45,19 @@ def main() -> None:
     wall = time.perf_counter() - t
     print(f"{a.minutes:.0f} min {a.regime}, seed {a.seed}: {summary.events:,} market events, "
           f"{summary.fills} fills, total {summary.total:.2f} $")
-    print(f"end to end (sim generated on the fly)  {summary.events / wall:>10,.0f} events/s  ({wall:.2f} s)")
+    line("end to end (sim generated on the fly)", summary.events, wall)
 
     data = open_data(s, source)
     end = data.end_ns
     t = time.perf_counter()
     events = list(itertools.takewhile(lambda e: e.ts <= end, data.events))  # type: ignore[operator]
     gen = time.perf_counter() - t
-    print(f"sim market alone                       {len(events) / gen:>10,.0f} events/s  ({gen:.2f} s)")
+    line("sim market alone", len(events), gen)
     t = time.perf_counter()
     again = run(s, Data(data.instrument, iter(events), data.start_ns, end))
     wall = time.perf_counter() - t
     assert again == summary, "pre-generated events must give the same run"
-    print(f"engine + paper + driver (pre-generated) {len(events) / wall:>9,.0f} events/s  ({wall:.2f} s)")
+    line("engine + paper + driver (pre-generated)", len(events), wall)
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sweep.toml"
@@ -66,8 +70,8 @@ def main() -> None:
                 results = run_jobs(jobs, pool)
                 wall = time.perf_counter() - t
             n = sum(r.summary.events for r in results)
-            print(f"sweep {len(jobs)} x {a.sweep_minutes:.0f} min, {workers} worker(s)        "
-                  f"{n / wall:>10,.0f} events/s  ({len(jobs) / wall * 60:,.1f} runs/min, {wall:.2f} s)")
+            name = f"sweep {len(jobs)} x {a.sweep_minutes:.0f} min, {workers} worker(s)"
+            line(name, n, wall, f", {len(jobs) / wall * 60:,.1f} runs/min")
 
 
 if __name__ == "__main__":

@@ -80,20 +80,26 @@ class FillModel:
 
     def __post_init__(self) -> None:
         if self.cancel_policy not in CANCEL_POLICIES:
-            raise ValueError(f"cancel policy {self.cancel_policy!r} is not one of {CANCEL_POLICIES}")
+            raise ValueError(
+                f"cancel policy {self.cancel_policy!r} is not one of {CANCEL_POLICIES}"
+            )
         if min(self.entry_ns, self.amend_ns, self.cancel_ns, self.jitter_ns) < 0:
             raise ValueError("latencies must not be negative")
+
+
+NO_LATENCY = FillModel()
+"""Requests act at once, cancels leave the queue pro rata: the simplest venue (unit tests)."""
 
 
 def fill_model_from_settings(paper: object, seed: int) -> FillModel:
     """A FillModel from the `[paper]` settings section; jitter seeded from the market seed."""
     ms = NS_PER_MS
     return FillModel(
-        entry_ns=round(getattr(paper, "entry_latency_ms") * ms),
-        amend_ns=round(getattr(paper, "amend_latency_ms") * ms),
-        cancel_ns=round(getattr(paper, "cancel_latency_ms") * ms),
-        jitter_ns=round(getattr(paper, "latency_jitter_ms") * ms),
-        cancel_policy=getattr(paper, "queue_cancels"),
+        entry_ns=round(paper.entry_latency_ms * ms),
+        amend_ns=round(paper.amend_latency_ms * ms),
+        cancel_ns=round(paper.cancel_latency_ms * ms),
+        jitter_ns=round(paper.latency_jitter_ms * ms),
+        cancel_policy=paper.queue_cancels,
         seed=seed,
     )
 
@@ -121,7 +127,7 @@ class PaperExchange:
         instrument: Instrument,
         fees: FeeSchedule,
         clock: Clock,
-        model: FillModel = FillModel(),
+        model: FillModel = NO_LATENCY,
     ) -> None:
         self.instrument = instrument
         self.fees = fees
@@ -253,7 +259,8 @@ class PaperExchange:
         if taken:
             b = self.book
             levels = tuple(taken)
-            b.apply_delta(BookDelta(b.ts, levels if is_bid else (), () if is_bid else levels, b.seq))
+            bids, asks = (levels, ()) if is_bid else ((), levels)
+            b.apply_delta(BookDelta(b.ts, bids, asks, b.seq))
         if left > 0 and cancel_rest:
             out.append(OrderCanceled(now, cid, "rest of IOC order not filled"))
         return out

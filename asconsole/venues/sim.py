@@ -154,7 +154,9 @@ class SimMarket:
         bid = math.floor(self.fair / t - 0.5)
         return bid, bid + 1
 
-    def _fill_side(self, side: dict[int, int], touch: int, sign: int, changed: dict[int, int]) -> None:
+    def _fill_side(
+        self, side: dict[int, int], touch: int, sign: int, changed: dict[int, int]
+    ) -> None:
         if len(side) >= self.p.levels:
             return
         price = (min(side) if sign < 0 else max(side)) if side else touch
@@ -261,7 +263,9 @@ class SimMarket:
                 changed[far] = 0
             self._fill_side(side, touch, sign, changed)
 
-    def _trade(self, ts: int, changed_b: dict[int, int], changed_a: dict[int, int]) -> Iterator[Trade]:
+    def _trade(
+        self, ts: int, changed_b: dict[int, int], changed_a: dict[int, int]
+    ) -> Iterator[Trade]:
         """One taker order sweeping from the touch to a random depth."""
         side = Side.BUY if self.rng.random() < self.buy_share else Side.SELL
         depth = self.rng.expovariate(self.p.trade_kappa)
@@ -320,10 +324,10 @@ class SimMarket:
 def params_from_settings(market: object) -> SimParams:
     """SimParams from the `[market]` settings section."""
     return SimParams(
-        seed=getattr(market, "seed"),
-        start_price=getattr(market, "start_price"),
-        sigma=getattr(market, "sim_sigma"),
-        regime=getattr(market, "regime"),
+        seed=market.seed,
+        start_price=market.start_price,
+        sigma=market.sim_sigma,
+        regime=market.regime,
     )
 
 

@@ -38,7 +38,8 @@ def test_same_inputs_same_fills_and_pnl_twice_in_a_row():
 
 def test_informed_flow_is_adversely_selected():
     calm = backtest(config.Settings().replace("market", seed=1), Source(minutes=5))
-    informed = backtest(config.Settings().replace("market", seed=1, regime="informed"), Source(minutes=5))
+    informed_settings = config.Settings().replace("market", seed=1, regime="informed")
+    informed = backtest(informed_settings, Source(minutes=5))
     assert calm.fills > 10 and informed.fills > 10
     assert informed.markout_5s_bps < calm.markout_5s_bps - 0.5
 
@@ -133,7 +134,8 @@ def test_request_latency_is_applied_through_the_driver(monkeypatch):
 
 def test_cli_backtest_writes_json(tmp_path, capsys):
     out = tmp_path / "s.json"
-    assert cli.main(["backtest", "--regime", "flash_crash", "--minutes", "1", "--json", str(out)]) == 0
+    args = ["backtest", "--regime", "flash_crash", "--minutes", "1", "--json", str(out)]
+    assert cli.main(args) == 0
     doc = json.loads(out.read_text())
     assert doc["source"] == "sim flash_crash, seed 7" and doc["span_s"] == 60.0
     assert "PnL total" in capsys.readouterr().out
@@ -141,9 +143,12 @@ def test_cli_backtest_writes_json(tmp_path, capsys):
 
 def test_cli_sweep_writes_csv_and_refuses_bad_keys(tmp_path, capsys):
     sweep = tmp_path / "p.toml"
-    sweep.write_text('[data]\nminutes = 0.5\n[[sets]]\nquote.gamma = 0.002\n[[sets]]\nquote.gamma = 0.004\n')
+    sweep.write_text(
+        "[data]\nminutes = 0.5\n[[sets]]\nquote.gamma = 0.002\n[[sets]]\nquote.gamma = 0.004\n"
+    )
     out = tmp_path / "r.csv"
-    assert cli.main(["sweep", str(sweep), "--workers", "1", "--csv", str(out), "--sort", "fees"]) == 0
+    args = ["sweep", str(sweep), "--workers", "1", "--csv", str(out), "--sort", "fees"]
+    assert cli.main(args) == 0
     lines = out.read_text().splitlines()
     assert lines[0].startswith("run,quote.gamma,span_s") and len(lines) == 3
     sweep.write_text("[grid]\nquote.gama = [1]\n")

@@ -11,8 +11,12 @@ from asconsole.clock import NS_PER_S
 from asconsole.domain import BookDelta, BookSnapshot, MarketEvent, Trade
 from asconsole.venues.sim import SimMarket, SimParams
 
+Mids = list[tuple[int, float]]
 
-def sample(params: SimParams, seconds: float, t0: int = 0) -> tuple[list[tuple[int, float]], list[tuple[Trade, float]]]:
+
+def sample(
+    params: SimParams, seconds: float, t0: int = 0
+) -> tuple[Mids, list[tuple[Trade, float]]]:
     """(ts, mid) after every book update, and every trade with the mid just before it."""
     book = Book()
     mids: list[tuple[int, float]] = []

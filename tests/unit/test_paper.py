@@ -14,13 +14,13 @@ from asconsole.domain import (
     Trade,
 )
 from asconsole.fees import FeeSchedule
-from asconsole.venues.paper import FillModel, PaperExchange
+from asconsole.venues.paper import NO_LATENCY, FillModel, PaperExchange
 from tests.kit.builders import INST, book
 
 FEES = FeeSchedule(0.0002, 0.00055)
 
 
-def exchange(model: FillModel = FillModel()) -> PaperExchange:
+def exchange(model: FillModel = NO_LATENCY) -> PaperExchange:
     x = PaperExchange(INST, FEES, EventClock(1), model)
     x.on_market(book([(1_000_000, 5), (999_990, 3)], [(1_000_001, 4), (1_000_010, 2)]))
     return x
@@ -132,7 +132,8 @@ def test_partial_fills_add_up_and_report_leaves():
     x.submit(PlaceOrder("s", Side.SELL, 1_000_001, 5))  # 4 lots ahead
     got = []
     for i, q in enumerate((3, 2, 2, 9)):
-        got += [(f.qty, f.leaves_qty) for f in fills(x.on_market(Trade(2 + i, Side.BUY, 1_000_001, q)))]
+        evs = x.on_market(Trade(2 + i, Side.BUY, 1_000_001, q))
+        got += [(f.qty, f.leaves_qty) for f in fills(evs)]
     assert got == [(1, 4), (2, 2), (2, 0)]
     assert x.position == -5
 
@@ -192,7 +193,8 @@ def test_latency_requests_keep_their_order():
 
 def test_jitter_is_seeded():
     def dues(seed: int) -> list[int]:
-        x = PaperExchange(INST, FEES, EventClock(0), FillModel(entry_ns=10, jitter_ns=1_000, seed=seed))
+        model = FillModel(entry_ns=10, jitter_ns=1_000, seed=seed)
+        x = PaperExchange(INST, FEES, EventClock(0), model)
         out = []
         for i in range(5):
             x.submit(PlaceOrder(f"j{i}", Side.BUY, 1, 1))

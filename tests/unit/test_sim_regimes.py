@@ -55,7 +55,8 @@ def test_volatile_has_bursts():
 @pytest.mark.parametrize("regime", REGIMES)
 def test_every_regime_is_seeded(regime):
     def head(seed: int) -> list[object]:
-        return list(itertools.islice(SimMarket(SimParams(seed=seed, regime=regime)).events(), 3_000))
+        market = SimMarket(SimParams(seed=seed, regime=regime))
+        return list(itertools.islice(market.events(), 3_000))
 
     assert head(9) == head(9) != head(10)
 
