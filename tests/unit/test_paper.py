@@ -228,3 +228,29 @@ def test_taker_sweep_walks_the_book_and_leaves_impact():
     assert sum(f.fee for f in fs) == FEES.fee(INST.notional(1_000_001, 1), False) + FEES.fee(
         INST.notional(1_000_010, 1), False
     )
+
+
+def test_async_broker_releases_requests_at_their_due_time():
+    import asyncio
+
+    from asconsole.clock import NS_PER_MS, WallClock
+    from asconsole.venues.paper import PaperBroker
+
+    async def go() -> tuple[list[object], int, int]:
+        clock = WallClock()
+        model = FillModel(entry_ns=30 * NS_PER_MS, cancel_ns=30 * NS_PER_MS)
+        x = PaperExchange(INST, FEES, clock, model)
+        x.on_market(book([(1_000_000, 5)], [(1_000_001, 4)], ts=clock.now()))
+        broker = PaperBroker(x)
+        sent = clock.now()
+        await broker.submit(PlaceOrder("a1", Side.BUY, 1_000_000, 1))
+        await broker.submit(CancelOrder("a1"))
+        stream = broker.exec_events()
+        got = [await asyncio.wait_for(anext(stream), 1.0) for _ in range(2)]
+        return got, sent, clock.now()
+
+    (ack, cancel), sent, done = asyncio.run(go())
+    assert isinstance(ack, OrderAck) and isinstance(cancel, OrderCanceled)
+    # both sent at once: each arrives 30 ms later, the cancel not before the order
+    assert ack.ts - sent >= 30 * 1_000_000 and cancel.ts >= ack.ts
+    assert done >= cancel.ts
