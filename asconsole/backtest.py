@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asconsole.clock import NS_PER_S, EventClock
-from asconsole.config import Settings
+from asconsole.config import ConfigError, Settings
 from asconsole.domain import Instrument, MarketEvent, VenueKind
 from asconsole.engine.driver import Driver
 from asconsole.engine.engine import Engine
@@ -72,6 +72,8 @@ def _recorded(session: Session) -> Iterator[MarketEvent]:
 def open_data(settings: Settings, source: Source) -> Data:
     span_ns = int(source.minutes * 60 * NS_PER_S)
     if not source.session:
+        if span_ns <= 0:
+            raise ConfigError("a simulated backtest needs a span: --minutes above 0")
         market = SimMarket(params_from_settings(settings.market), SIM_BTCUSDT, SIM_START_NS)
         return Data(SIM_BTCUSDT, market.events(), SIM_START_NS, SIM_START_NS + span_ns)
     session = open_session(source.session)

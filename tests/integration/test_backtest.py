@@ -2,7 +2,6 @@
 recording of the same market."""
 
 import json
-from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -61,7 +60,7 @@ def test_sweep_in_worker_processes_equals_single_backtests(jobs):
         {"quote.gamma": 0.001, "risk.inventory_soft": 2},
         {"quote.gamma": 0.005, "risk.inventory_soft": 2},
     ]
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    with executor(2) as pool:  # the CLI's pool: fresh processes, their own hash seeds
         results = run_jobs(jobs, pool)
     assert [r.summary for r in results] == singles(jobs)
     best = sort_results(results, "total")[0]
