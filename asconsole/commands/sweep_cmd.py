@@ -60,28 +60,45 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-COLUMNS = ("total", "realized", "fees", "fills", "volume", "max_position", "max_drawdown",
-           "markout_5s_bps")
+COLUMNS = {
+    "total": "total $", "fees": "fees $", "fills": "fills", "max_position": "max BTC",
+    "max_drawdown": "max dd $", "markout_5s_bps": "mk5s bps",
+}
+"""The metrics the table shows (all of them go to the CSV), with short headers."""
 
 
 def print_results(results: list[Result], metric: str) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     params = list(results[0].params) if results else []
+    keys = [p.split(".")[1] for p in params]
+    headers = ["#", *(keys if len(set(keys)) == len(keys) else params)]
     metrics = [metric, *(c for c in COLUMNS if c != metric)]
-    t = Table(title=f"sweep: {len(results)} runs, best {metric} first", title_justify="left")
-    t.add_column("#", justify="right")
-    for name in params:
-        t.add_column(name, justify="right")
-    for name in metrics:
-        t.add_column(name, justify="right", style="bold" if name == metric else None)
+    headers += [COLUMNS.get(m, m) for m in metrics]
+    rows = []
     for r in results:
         row = r.row()
-        cells = [str(r.index + 1), *(str(row[p]) for p in params)]
-        cells += [f"{row[m]:,}" if isinstance(row[m], int) else f"{row[m]:,.4g}" for m in metrics]
+        rows.append([str(r.index + 1), *(str(row[p]) for p in params),
+                     *(_cell(m, row[m]) for m in metrics)])
+    t = Table(title=f"sweep: {len(results)} runs, best {metric} first", title_justify="left",
+              box=box.SIMPLE_HEAD)
+    bold = 1 + len(params)
+    for i, name in enumerate(headers):
+        # numbers are never cut; a long header folds instead
+        width = max((len(row[i]) for row in rows), default=1)
+        t.add_column(name, justify="right", min_width=width, overflow="fold",
+                     style="bold" if i == bold else None)
+    for cells in rows:
         t.add_row(*cells)
     Console().print(t)
+
+
+def _cell(metric: str, value: float) -> str:
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:g}" if metric in ("max_position", "position") else f"{value:,.2f}"
 
 
 def write_csv(results: list[Result], path: Path) -> None:

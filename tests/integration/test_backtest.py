@@ -131,7 +131,13 @@ def test_request_latency_is_applied_through_the_driver(monkeypatch):
     assert all(acks[c] - sent[c] == 20 * NS_PER_MS for c in acks)
 
 
-def test_cli_backtest_writes_json(tmp_path, capsys):
+@pytest.fixture
+def no_user_config(tmp_path, monkeypatch):
+    """The CLI reads $XDG_CONFIG_HOME/asconsole/config.toml: keep the user's out of the tests."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+def test_cli_backtest_writes_json(tmp_path, capsys, no_user_config):
     out = tmp_path / "s.json"
     args = ["backtest", "--regime", "flash_crash", "--minutes", "1", "--json", str(out)]
     assert cli.main(args) == 0
@@ -140,7 +146,7 @@ def test_cli_backtest_writes_json(tmp_path, capsys):
     assert "PnL total" in capsys.readouterr().out
 
 
-def test_cli_sweep_writes_csv_and_refuses_bad_keys(tmp_path, capsys):
+def test_cli_sweep_writes_csv_and_refuses_bad_keys(tmp_path, capsys, no_user_config):
     sweep = tmp_path / "p.toml"
     sweep.write_text(
         "[data]\nminutes = 0.5\n[[sets]]\nquote.gamma = 0.002\n[[sets]]\nquote.gamma = 0.004\n"
