@@ -48,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - t0
     print_summary(summary, label, wall)
     if args.json:
-        doc = {"source": label, "wall_s": wall, **summary.as_dict()}
+        from asconsole.config import to_mapping
+
+        doc = {"source": label, "wall_s": wall, **summary.as_dict(),
+               "settings": to_mapping(settings)}
         args.json.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -143,6 +143,7 @@ def test_cli_backtest_writes_json(tmp_path, capsys, no_user_config):
     assert cli.main(args) == 0
     doc = json.loads(out.read_text())
     assert doc["source"] == "sim flash_crash, seed 7" and doc["span_s"] == 60.0
+    assert doc["settings"]["market"]["regime"] == "flash_crash"  # the run can be repeated
     assert "PnL total" in capsys.readouterr().out
 
 

@@ -2,10 +2,12 @@
 
 from asconsole.clock import EventClock
 from asconsole.domain import (
+    AmendOrder,
     BookDelta,
     CancelOrder,
     Fill,
     OrderAck,
+    OrderAmended,
     OrderCanceled,
     OrderRejected,
     PlaceOrder,
@@ -254,3 +256,19 @@ def test_async_broker_releases_requests_at_their_due_time():
     # both sent at once: each arrives 30 ms later, the cancel not before the order
     assert ack.ts - sent >= 30 * 1_000_000 and cancel.ts >= ack.ts
     assert done >= cancel.ts
+
+
+def test_amend_keeps_the_place_only_when_shrinking_at_the_same_price():
+    x = exchange()
+    x.submit(PlaceOrder("am", Side.BUY, 1_000_000, 3))  # 5 ahead
+    x.on_market(Trade(2, Side.SELL, 1_000_000, 4))  # 1 still ahead
+    assert isinstance(x.submit(AmendOrder("am", 1_000_000, 2))[0], OrderAmended)
+    assert x.orders["am"].ahead == 1  # smaller: same place
+    (f,) = fills(x.on_market(Trade(3, Side.SELL, 1_000_000, 2)))
+    assert f.qty == 1 and f.leaves_qty == 1
+    x.submit(AmendOrder("am", 1_000_000, 3))
+    assert x.orders["am"].ahead == x.book.size_at(True, 1_000_000)  # larger: back of the queue
+    x.submit(AmendOrder("am", 999_990, 3))
+    assert x.orders["am"].ahead == 3  # new price: behind what shows there
+    (rej,) = x.submit(AmendOrder("am", 999_990, 1))
+    assert isinstance(rej, OrderRejected)  # not above what is already filled
