@@ -155,7 +155,15 @@ def executor(workers: int, scheduler: str = "") -> Iterator[Executor]:
         # forkserver: workers never inherit a progress bar's thread or other parent state.
         ctx = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            yield pool
+            try:
+                yield pool
+            except BaseException:  # Ctrl-C or a failed run: stop the sweep now
+                # no public way to stop running workers before Python 3.14's terminate_workers()
+                running = list(getattr(pool, "_processes", {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for proc in running:
+                    proc.terminate()
+                raise
         return
     try:
         from distributed import Client
