@@ -35,6 +35,7 @@ from typing import Any
 
 from asconsole.backtest import Source, backtest
 from asconsole.config import ConfigError, Settings, from_mapping, to_mapping
+from asconsole.recording.reader import open_session
 from asconsole.summary import Summary
 
 LOWER_IS_BETTER = frozenset({"fees", "max_drawdown", "max_position"})
@@ -125,6 +126,8 @@ def load_jobs(path: Path, settings: Settings) -> list[Job]:
     minutes = data.get("minutes", 0.0 if session else 60.0)
     if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes < 0:
         raise ConfigError(f"{where}: [data] minutes must be a number >= 0")
+    if session:
+        open_session(session)  # a missing or unreadable recording fails before any run
     source = Source(session, float(minutes))
     base = _flatten(doc.get("base", {}), where)
     start = to_mapping(settings, mask_secrets=False)
