@@ -169,3 +169,18 @@ def test_launch_uses_the_regime():
     launch = build(s, WallClock(), record=False)
     assert launch.runner.feed.params.regime == "trending"  # type: ignore[attr-defined]
     assert launch.runner.broker.exchange.model.entry_ns == 20 * NS_PER_MS  # type: ignore[attr-defined]
+
+
+def test_sweep_files_in_the_docs_are_valid(tmp_path):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "backtest.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", text, re.S)
+    assert len(blocks) == 2
+    sizes = []
+    for i, block in enumerate(blocks):
+        path = tmp_path / f"doc{i}.toml"
+        path.write_text(block, encoding="utf-8")
+        sizes.append(len(load_jobs(path, config.Settings())))
+    assert sizes == [12, 2]

@@ -272,3 +272,45 @@ def test_amend_keeps_the_place_only_when_shrinking_at_the_same_price():
     assert x.orders["am"].ahead == 3  # new price: behind what shows there
     (rej,) = x.submit(AmendOrder("am", 999_990, 1))
     assert isinstance(rej, OrderRejected)  # not above what is already filled
+
+
+def test_queue_invariants_under_random_flow():
+    """Seeded random trades, level changes and requests: the queue never goes negative or past
+    the level, fills never exceed an order, and the venue's position is the sum of its fills."""
+    import random
+
+    for policy in ("pro_rata", "ahead_first", "behind_first"):
+        rng = random.Random(policy)
+        clock = EventClock(1)
+        model = FillModel(entry_ns=3, cancel_ns=2, jitter_ns=4, cancel_policy=policy, seed=1)
+        x = PaperExchange(INST, FEES, clock, model)
+        bid, ask = 1_000_000, 1_000_005
+        x.on_market(book([(bid - i, 10) for i in range(5)], [(ask + i, 10) for i in range(5)]))
+        position, seq, n, filled = 0, 1, 0, 0
+        for ts in range(2, 3_000):
+            clock.advance_to(ts)
+            evs = x.advance(ts)
+            r = rng.random()
+            if r < 0.2:
+                n += 1
+                side = Side.BUY if rng.random() < 0.5 else Side.SELL
+                px = (bid if side is Side.BUY else ask) - side * rng.randint(0, 3)
+                evs += x.submit(PlaceOrder(f"o{n}", side, px, rng.randint(1, 5)))
+            elif r < 0.3 and n:
+                evs += x.submit(CancelOrder(f"o{rng.randint(1, n)}"))
+            elif r < 0.7:
+                side = Side.BUY if rng.random() < 0.5 else Side.SELL
+                px = (ask if side is Side.BUY else bid) + side * rng.randint(0, 4)
+                evs += x.on_market(Trade(ts, side, px, rng.randint(1, 15)))
+            else:
+                seq += 1
+                level = bid - rng.randint(0, 4) if rng.random() < 0.5 else ask + rng.randint(0, 4)
+                size = rng.randint(0, 20)
+                is_bid = level <= bid
+                bids, asks = (((level, size),), ()) if is_bid else ((), ((level, size),))
+                evs += x.on_market(BookDelta(ts, bids, asks, seq, seq - 1))
+            position += sum(f.qty * f.side for f in fills(evs))
+            filled += len(fills(evs))
+            for o in x.orders.values():
+                assert 0 <= o.ahead <= max(o.shown, 0) and 0 <= o.filled < o.qty
+        assert x.position == position and filled > 50
