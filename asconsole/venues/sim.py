@@ -13,8 +13,10 @@ Regimes (`SimParams.regime`, seeded like everything else):
 - calm: the random walk with mild mean reversion;
 - trending: a steady drift, no reversion; 0.5 $/s puts Wilder's ADX on 1-minute bars of the
   mid well above 30 (the trend guard's threshold);
-- volatile: calm, with bursts (Markov switching) of 5x volatility and 3x taker flow;
-- flash_crash: calm, then -3% in 5 s under a wave of taker sells, half won back over 2 min;
+- volatile: calm, with bursts (Markov switching) of 5x volatility, 3x taker flow and half
+  the resting size;
+- flash_crash: calm, then -3% in 5 s under a wave of taker sells into a book a quarter as
+  deep (until 10 s after the fall), half won back over 2 min;
 - informed: news moves a hidden value (a jump every 10 s on average, $60 standard
   deviation) that the price absorbs over ~5 s; meanwhile 80% of taker trades are on the
   news' side, so the trade side predicts the coming mid move and a maker's fills are
@@ -82,7 +84,7 @@ class SimParams:
     trend_per_s: float = 0.5
     """trending: drift of the fair price, $/s (direction drawn from the seed); no reversion."""
     burst_sigma: float = 5.0
-    """volatile: volatility multiplier inside a burst (trade rate x3)."""
+    """volatile: volatility multiplier inside a burst (trade rate x3, resting size x0.5)."""
     burst_every_s: float = 120.0
     """volatile: mean quiet time between bursts, seconds."""
     burst_s: float = 20.0
@@ -92,7 +94,8 @@ class SimParams:
     crash_pct: float = 0.03
     """flash_crash: the fall, as a fraction of the start price."""
     crash_s: float = 5.0
-    """flash_crash: how long the fall takes, seconds (taker flow x5, mostly sells)."""
+    """flash_crash: how long the fall takes, seconds (taker flow x5, mostly sells; resting
+    size x0.25 until 10 s after)."""
     recovery_frac: float = 0.5
     """flash_crash: share of the fall won back, linearly over recovery_s."""
     recovery_s: float = 120.0
@@ -132,6 +135,8 @@ class SimMarket:
         self.asks: dict[int, int] = {}
         self.seq = 0
         self.rate = params.trade_rate
+        self.level_size = params.level_size_lots
+        """Mean resting size now: makers pull liquidity in bursts and crashes."""
         self.buy_share = 0.5
         self.burst = False
         self.news = 0.0
@@ -144,7 +149,7 @@ class SimMarket:
     # --- book construction ---------------------------------------------------------------
 
     def _size(self, depth_ticks: int) -> int:
-        mean = self.p.level_size_lots * (0.3 + (depth_ticks if depth_ticks < 400 else 400) / 200.0)
+        mean = self.level_size * (0.3 + (depth_ticks if depth_ticks < 400 else 400) / 200.0)
         # random.expovariate(1 / mean) spelled out: the same draw without two calls per level
         n = int(-math.log(1.0 - self._random()) / (1.0 / mean))
         return n if n > 0 else 1
@@ -189,11 +194,14 @@ class SimMarket:
             if self.regime_rng.random() < dt_s / (p.burst_s if self.burst else p.burst_every_s):
                 self.burst = not self.burst
                 self.rate = p.trade_rate * (3.0 if self.burst else 1.0)
+                self.level_size = p.level_size_lots * (0.5 if self.burst else 1.0)
         elif r == "flash_crash":
             t = (self.ts - self.t0) / NS_PER_S - p.crash_after_s
             crashing = 0.0 <= t < p.crash_s
             self.rate = p.trade_rate * (5.0 if crashing else 1.0)
             self.buy_share = 0.15 if crashing else 0.5
+            thin = 0.0 <= t < p.crash_s + 10.0
+            self.level_size = p.level_size_lots * (0.25 if thin else 1.0)
         elif r == "informed":
             if self.regime_rng.random() < dt_s / p.news_every_s:
                 self.news += self.regime_rng.gauss(0.0, p.news_dollar)
