@@ -155,6 +155,28 @@ class RiskSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PaperSettings:
+    entry_latency_ms: float = setting(
+        20.0, "paper venue: delay before a new order reaches the book, milliseconds", lo=0, hi=10_000
+    )
+    amend_latency_ms: float = setting(20.0, "paper venue: delay of an amend, milliseconds", lo=0, hi=10_000)
+    cancel_latency_ms: float = setting(
+        20.0, "paper venue: delay of a cancel (an order can fill meanwhile), milliseconds",
+        lo=0, hi=10_000,
+    )
+    latency_jitter_ms: float = setting(
+        10.0, "paper venue: each request waits a seeded uniform 0..jitter more, milliseconds",
+        lo=0, hi=10_000,
+    )
+    queue_cancels: str = setting(
+        "pro_rata",
+        "paper venue: cancels at an order's price leave the queue ahead of it pro rata, all from"
+        " the front (ahead_first, optimistic) or all from the back (behind_first, pessimistic)",
+        choices=("pro_rata", "ahead_first", "behind_first"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class UISettings:
     refresh_hz: float = setting(10.0, "snapshot rate to the console", lo=1, hi=30)
     theme: str = setting("dark", "colour theme name (file in themes/)")
@@ -184,6 +206,7 @@ class Settings:
     quote: QuoteSettings = field(default_factory=QuoteSettings)
     fees: FeeSettings = field(default_factory=FeeSettings)
     risk: RiskSettings = field(default_factory=RiskSettings)
+    paper: PaperSettings = field(default_factory=PaperSettings)
     ui: UISettings = field(default_factory=UISettings)
     recording: RecordingSettings = field(default_factory=RecordingSettings)
     control: ControlSettings = field(default_factory=ControlSettings)

@@ -14,7 +14,7 @@ from asconsole.engine.engine import Engine
 from asconsole.engine.runner import Runner
 from asconsole.fees import FeeSchedule
 from asconsole.recording.writer import Recorder, session_dir
-from asconsole.venues.paper import PaperBroker, PaperExchange
+from asconsole.venues.paper import PaperBroker, PaperExchange, fill_model_from_settings
 from asconsole.venues.sim import SIM_BTCUSDT, SimFeed, params_from_settings
 
 SIM_NO_LIVE = (
@@ -64,7 +64,8 @@ def build(settings: Settings, clock: Clock, *, record: bool = True) -> Launch:
     )
     feed = SimFeed(params_from_settings(m), clock, instrument)
     fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
-    broker = PaperBroker(PaperExchange(instrument, fees, clock))
+    fill_model = fill_model_from_settings(settings.paper, m.seed)
+    broker = PaperBroker(PaperExchange(instrument, fees, clock, fill_model))
     runner = Runner(
         engine,
         feed,

@@ -4,6 +4,11 @@ The paper exchange sees each market event before the engine does, so orders fill
 rested when the market moved; the engine then reacts. Actions and the execution events they
 cause are processed through one queue until the system is quiet again. A timer fires every
 `timer_ns` of event time, as the live runner's does in wall time.
+
+With order latency the exchange holds requests in flight; before each market event the
+driver releases, in time order, every timer and request due by then (a request before a
+timer due at the same instant, both before the market event of that instant), so the run
+is the same every time for the same inputs.
 """
 
 from __future__ import annotations
@@ -53,24 +58,45 @@ class Driver:
                 self.tap(ev)
                 acts.extend(self.engine.on_exec(ev))
 
-    def _timers(self, ts: int) -> None:
+    def _deliver(self, events: list[ExecEvent]) -> None:
+        for ev in events:
+            self.tap(ev)
+            self._settle(self.engine.on_exec(ev))
+
+    def release(self, ts: int) -> None:
+        """Fire the timers and venue requests due at or before `ts`, in time order."""
         if self.next_timer == 0:
             self.next_timer = ts + self.timer_ns
-        while ts >= self.next_timer:
-            self.clock.advance_to(self.next_timer)
-            self.next_timer += self.timer_ns
-            self._settle(self.engine.on_timer())
+        exchange, clock = self.exchange, self.clock
+        while True:
+            due = exchange.next_due()
+            if due is not None and due <= ts and due <= self.next_timer:
+                clock.advance_to(due)
+                self._deliver(exchange.advance(due))
+            elif self.next_timer <= ts:
+                clock.advance_to(self.next_timer)
+                self.next_timer += self.timer_ns
+                self._settle(self.engine.on_timer())
+            else:
+                return
 
     def market(self, ev: MarketEvent) -> None:
-        self._timers(ev.ts)
-        self.clock.advance_to(ev.ts)
+        ts = ev.ts
+        due = self.exchange.next_due()
+        if ts >= self.next_timer or (due is not None and due <= ts):
+            self.release(ts)
+        self.clock.advance_to(ts)
         self.events += 1
         self.tap(ev)
         fills = self.exchange.on_market(ev)
-        for f in fills:
-            self.tap(f)
-            self._settle(self.engine.on_exec(f))
-        self._settle(self.engine.on_market(ev))
+        if fills:
+            self._deliver(fills)
+        actions = self.engine.on_market(ev)
+        if actions:
+            self._settle(actions)
+        due = self.exchange.next_due()
+        if due is not None and due <= ts:
+            self.release(ts)
 
     def command(self, cmd: Command) -> None:
         self.tap(cmd)

@@ -1,14 +1,29 @@
 """The paper broker: orders rest against the real (or simulated) market and fill only when
 market trades reach them, behind the displayed queue at their price.
 
-Queue model (the walking-skeleton version; the fill-model issue deepens it):
+Queue model (one resting order against the L2 data; our orders are not in that data):
 - a post-only order that would cross is rejected, like on the venues;
 - a resting order joins the back of the queue: `ahead` = displayed size at its price;
-- a trade at its price consumes `ahead` first, then fills the order (partially or fully);
+- a trade at its price consumes `ahead` first; only what is left of the trade fills the
+  order (partially or fully). The trade's whole size is the market's: our fill does not
+  shrink it, the usual backtest assumption (no market impact of our passive fills);
+- a level that shrinks without trades was cancelled into: the cancelled lots come out of
+  `ahead` pro rata to its share of the level (default), or all from the front
+  (`ahead_first`, optimistic) or all from the back (`behind_first`, pessimistic);
+  lots that join the level queue behind the order;
 - a trade through its price, or the opposite best price reaching it, fills the rest at its
   own price (maker);
-- a level that shrinks without trades shortens `ahead` to at most the displayed size;
-- market and IOC orders sweep the opposite levels as taker and pay the taker fee.
+- amending the price, or raising the size, sends the order to the back of the queue;
+- market and IOC orders sweep the opposite levels as taker (price impact) and pay the taker
+  fee; the lots they take stay gone from this venue's book until the data updates the level.
+
+Latency: each request (entry, amend, cancel) reaches the venue after a fixed delay plus a
+seeded uniform jitter, and is acted on only then, against the book of that moment; so a
+cancel can arrive after the fill it meant to avoid. Requests keep their order (one
+connection, processed in sequence), so the pending requests form a FIFO whose due times
+never decrease. Responses (acks, fills) are delivered at the time the venue acts.
+`next_due()` and `advance(now)` let a driver release them: the backtest driver interleaves
+them with market events on the event clock, `PaperBroker` schedules them on the asyncio loop.
 
 `PaperExchange` is synchronous (backtests call it directly on an event clock);
 `PaperBroker` wraps it in the async `Broker` protocol for live runs.
@@ -17,11 +32,13 @@ Queue model (the walking-skeleton version; the fill-model issue deepens it):
 from __future__ import annotations
 
 import asyncio
+import random
+from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from asconsole.book import Book
-from asconsole.clock import Clock
+from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
 from asconsole.domain import (
     AmendOrder,
     BookDelta,
@@ -46,6 +63,46 @@ from asconsole.domain import (
 )
 from asconsole.fees import FeeSchedule
 
+CANCEL_POLICIES = ("pro_rata", "ahead_first", "behind_first")
+
+
+@dataclass(frozen=True, slots=True)
+class FillModel:
+    """How the paper venue queues and delays orders (see the module docstring)."""
+
+    entry_ns: int = 0
+    amend_ns: int = 0
+    cancel_ns: int = 0
+    jitter_ns: int = 0
+    """Each request's delay gets a uniform 0..jitter_ns more, drawn from `seed`."""
+    cancel_policy: str = "pro_rata"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.cancel_policy not in CANCEL_POLICIES:
+            raise ValueError(
+                f"cancel policy {self.cancel_policy!r} is not one of {CANCEL_POLICIES}"
+            )
+        if min(self.entry_ns, self.amend_ns, self.cancel_ns, self.jitter_ns) < 0:
+            raise ValueError("latencies must not be negative")
+
+
+NO_LATENCY = FillModel()
+"""Requests act at once, cancels leave the queue pro rata: the simplest venue (unit tests)."""
+
+
+def fill_model_from_settings(paper: object, seed: int) -> FillModel:
+    """A FillModel from the `[paper]` settings section; jitter seeded from the market seed."""
+    ms = NS_PER_MS
+    return FillModel(
+        entry_ns=round(getattr(paper, "entry_latency_ms") * ms),
+        amend_ns=round(getattr(paper, "amend_latency_ms") * ms),
+        cancel_ns=round(getattr(paper, "cancel_latency_ms") * ms),
+        jitter_ns=round(getattr(paper, "latency_jitter_ms") * ms),
+        cancel_policy=getattr(paper, "queue_cancels"),
+        seed=seed,
+    )
+
 
 @dataclass(slots=True)
 class _Resting:
@@ -55,6 +112,9 @@ class _Resting:
     qty: int
     filled: int = 0
     ahead: int = 0
+    """Displayed lots in front of the order at its price."""
+    shown: int = 0
+    """Displayed size at its price as last accounted (ahead + behind)."""
 
     @property
     def leaves(self) -> int:
@@ -62,19 +122,61 @@ class _Resting:
 
 
 class PaperExchange:
-    def __init__(self, instrument: Instrument, fees: FeeSchedule, clock: Clock) -> None:
+    def __init__(
+        self,
+        instrument: Instrument,
+        fees: FeeSchedule,
+        clock: Clock,
+        model: FillModel = NO_LATENCY,
+    ) -> None:
         self.instrument = instrument
         self.fees = fees
         self.clock = clock
+        self.model = model
         self.book = Book()
         self.orders: dict[str, _Resting] = {}
         self.position = 0
         self._fill_seq = 0
+        self._rng = random.Random(model.seed)
+        self._pending: deque[tuple[int, OrderAction]] = deque()
+        self._last_due = 0
+        self._delays = {
+            PlaceOrder: model.entry_ns,
+            AmendOrder: model.amend_ns,
+            CancelOrder: model.cancel_ns,
+            CancelAll: model.cancel_ns,
+        }
 
     # --- requests ------------------------------------------------------------------------
 
     def submit(self, action: OrderAction) -> list[ExecEvent]:
+        """Send a request: acted on now (no latency, nothing queued) or queued until due."""
         now = self.clock.now()
+        delay = self._delays[type(action)]
+        if self.model.jitter_ns:
+            delay += self._rng.randint(0, self.model.jitter_ns)
+        if delay == 0 and not self._pending:
+            return self.act(action, now)
+        due = max(now + delay, self._last_due)
+        self._last_due = due
+        self._pending.append((due, action))
+        return []
+
+    def next_due(self) -> int | None:
+        """When the oldest request in flight reaches the venue (None: nothing in flight)."""
+        return self._pending[0][0] if self._pending else None
+
+    def advance(self, now: int) -> list[ExecEvent]:
+        """Act on every request due at or before `now`, each at its own due time."""
+        out: list[ExecEvent] = []
+        pending = self._pending
+        while pending and pending[0][0] <= now:
+            due, action = pending.popleft()
+            out.extend(self.act(action, due))
+        return out
+
+    def act(self, action: OrderAction, now: int) -> list[ExecEvent]:
+        """Apply a request at the venue at time `now` (no latency)."""
         if isinstance(action, PlaceOrder):
             return self._place(action, now)
         if isinstance(action, CancelOrder):
@@ -89,6 +191,11 @@ class PaperExchange:
         if isinstance(action, AmendOrder):
             return self._amend(action, now)
         raise TypeError(f"unknown action {action!r}")
+
+    def close(self, reason: str) -> list[ExecEvent]:
+        """Drop requests in flight and cancel every order at once (stopping)."""
+        self._pending.clear()
+        return self.act(CancelAll(reason), self.clock.now())
 
     def _crosses(self, side: Side, price: int) -> bool:
         b = self.book
@@ -112,15 +219,13 @@ class PaperExchange:
         if self._crosses(a.side, a.price):
             if a.tif is TimeInForce.POST_ONLY:
                 return [OrderRejected(now, a.client_id, "post-only order would take liquidity")]
-            fills = self._sweep(a.client_id, a.side, qty, a.price, now)
-            done = sum(f.qty for f in fills)
-            if done >= qty:
-                return [OrderAck(now, a.client_id), *fills]
-            o = _Resting(a.client_id, a.side, a.price, qty, done, 0)
-            self.orders[a.client_id] = o
+            fills = self._sweep(a.client_id, a.side, qty, a.price, now, cancel_rest=False)
+            done = sum(f.qty for f in fills if isinstance(f, Fill))
+            if done < qty:
+                self.orders[a.client_id] = _Resting(a.client_id, a.side, a.price, qty, done)
             return [OrderAck(now, a.client_id), *fills]
-        ahead = self.book.size_at(a.side is Side.BUY, a.price)
-        self.orders[a.client_id] = _Resting(a.client_id, a.side, a.price, qty, 0, ahead)
+        shown = self.book.size_at(a.side is Side.BUY, a.price)
+        self.orders[a.client_id] = _Resting(a.client_id, a.side, a.price, qty, 0, shown, shown)
         return [OrderAck(now, a.client_id)]
 
     def _amend(self, a: AmendOrder, now: int) -> list[ExecEvent]:
@@ -131,22 +236,32 @@ class PaperExchange:
             return [OrderRejected(now, a.client_id, "post-only amend would take liquidity", "amend")]
         if a.qty <= o.filled:
             return [OrderRejected(now, a.client_id, "amend below filled quantity", "amend")]
-        if a.price != o.price:
-            o.ahead = self.book.size_at(o.side is Side.BUY, a.price)
+        if a.price != o.price or a.qty > o.qty:
+            o.ahead = o.shown = self.book.size_at(o.side is Side.BUY, a.price)
         o.price, o.qty = a.price, a.qty
         return [OrderAmended(now, a.client_id, a.price, a.qty)]
 
-    def _sweep(self, cid: str, side: Side, qty: int, limit: int | None, now: int) -> list[ExecEvent]:
+    def _sweep(
+        self, cid: str, side: Side, qty: int, limit: int | None, now: int, cancel_rest: bool = True
+    ) -> list[ExecEvent]:
         """Take liquidity level by level (price impact), up to `limit` if given."""
         out: list[ExecEvent] = []
         left = qty
-        for price, size in self.book.levels(side is Side.SELL, 1_000):
+        is_bid = side is Side.SELL
+        taken: list[tuple[int, int]] = []
+        for price, size in self.book.levels(is_bid, 1_000):
             if left <= 0 or (limit is not None and self._beyond(side, price, limit)):
                 break
             take = min(left, size)
             left -= take
+            taken.append((price, size - take))
             out.append(self._fill(cid, side, price, take, False, now, left))
-        if left > 0:
+        if taken:
+            b = self.book
+            levels = tuple(taken)
+            bids, asks = (levels, ()) if is_bid else ((), levels)
+            b.apply_delta(BookDelta(b.ts, bids, asks, b.seq))
+        if left > 0 and cancel_rest:
             out.append(OrderCanceled(now, cid, "rest of IOC order not filled"))
         return out
 
@@ -165,10 +280,10 @@ class PaperExchange:
     # --- market --------------------------------------------------------------------------
 
     def on_market(self, ev: MarketEvent) -> list[ExecEvent]:
-        if isinstance(ev, Trade):
-            return self._on_trade(ev) if self.orders else []
         if isinstance(ev, BookDelta):
             self.book.apply_delta(ev)
+        elif isinstance(ev, Trade):
+            return self._on_trade(ev) if self.orders else []
         elif isinstance(ev, BookSnapshot):
             self.book.apply_snapshot(ev)
         else:
@@ -177,17 +292,16 @@ class PaperExchange:
 
     def _on_trade(self, t: Trade) -> list[ExecEvent]:
         out: list[ExecEvent] = []
-        maker_side = t.side.opposite
         for o in list(self.orders.values()):
-            if o.side is not maker_side:
+            if o.side is t.side:
                 continue
-            through = t.price < o.price if o.side is Side.BUY else t.price > o.price
-            if through:
-                qty = o.leaves
-            elif t.price == o.price:
+            if t.price == o.price:
                 used = min(o.ahead, t.qty)
                 o.ahead -= used
+                o.shown = max(0, o.shown - t.qty)
                 qty = min(t.qty - used, o.leaves)
+            elif t.price < o.price if o.side is Side.BUY else t.price > o.price:
+                qty = o.leaves
             else:
                 continue
             if qty > 0:
@@ -197,14 +311,18 @@ class PaperExchange:
     def _on_book(self) -> list[ExecEvent]:
         out: list[ExecEvent] = []
         b = self.book
+        if not b.ready:
+            return out
+        policy = self.model.cancel_policy
         for o in list(self.orders.values()):
             is_bid = o.side is Side.BUY
-            if b.ready and self._crosses(o.side, o.price):
+            if o.price >= b.best_ask if is_bid else o.price <= b.best_bid:
                 out.append(self._rest_fill(o, o.leaves, b.ts))
                 continue
-            shown = b.size_at(is_bid, o.price)
-            if o.ahead > shown:
-                o.ahead = shown
+            size = (b.bids if is_bid else b.asks).get(o.price, 0)
+            if size < o.shown and o.ahead:
+                o.ahead = _after_cancels(o.ahead, o.shown, o.shown - size, policy)
+            o.shown = size
         return out
 
     def _rest_fill(self, o: _Resting, qty: int, ts: int) -> Fill:
@@ -220,8 +338,22 @@ class PaperExchange:
         ]
 
 
+def _after_cancels(ahead: int, shown: int, cancelled: int, policy: str) -> int:
+    """Lots still ahead after `cancelled` of the `shown` lots at the level went away."""
+    if policy == "pro_rata":
+        ahead -= cancelled * ahead // shown
+    elif policy == "ahead_first":
+        ahead -= cancelled
+    else:
+        ahead -= max(0, cancelled - (shown - ahead))
+    return max(0, min(ahead, shown - cancelled))
+
+
 class PaperBroker:
-    """`PaperExchange` behind the async `Broker` protocol; fed the market by the runner."""
+    """`PaperExchange` behind the async `Broker` protocol; fed the market by the runner.
+
+    Requests in flight are released by an asyncio timer at their due time on the exchange's
+    clock (read as wall time: a faster `ScaledClock` only makes them late, never early)."""
 
     is_live = False
 
@@ -229,6 +361,8 @@ class PaperBroker:
         self.exchange = exchange
         self.instrument = exchange.instrument
         self._events: asyncio.Queue[ExecEvent] = asyncio.Queue()
+        self._timer: asyncio.TimerHandle | None = None
+        self._armed_due = 0
 
     async def start(self) -> None:
         return None
@@ -239,9 +373,29 @@ class PaperBroker:
 
     async def submit(self, action: OrderAction) -> None:
         self._emit(self.exchange.submit(action))
+        self._arm()
+
+    def _arm(self) -> None:
+        due = self.exchange.next_due()
+        if due is None or (self._timer is not None and self._armed_due <= due):
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        delay = max(0.0, (due - self.exchange.clock.now()) / NS_PER_S)
+        self._armed_due = due
+        self._timer = asyncio.get_running_loop().call_later(delay, self._release)
+
+    def _release(self) -> None:
+        self._timer = None
+        self._emit(self.exchange.advance(self.exchange.clock.now()))
+        self._arm()
 
     def on_market(self, event: MarketEvent) -> None:
-        self._emit(self.exchange.on_market(event))
+        ex = self.exchange
+        due = ex.next_due()
+        if due is not None and due <= event.ts:
+            self._emit(ex.advance(event.ts))
+        self._emit(ex.on_market(event))
 
     async def exec_events(self) -> AsyncIterator[ExecEvent]:  # type: ignore[override]
         while True:
@@ -254,4 +408,7 @@ class PaperBroker:
         return VenuePosition(self.exchange.position)
 
     async def stop(self) -> None:
-        self._emit(self.exchange.submit(CancelAll("stop")))
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._emit(self.exchange.close("stop"))

@@ -8,7 +8,7 @@ import sys
 import asconsole
 
 CORE = ("engine", "models", "estimators", "risk", "venues", "recording", "analysis", "book", "domain",
-        "config", "clock", "fees", "launch")
+        "config", "clock", "fees", "launch", "backtest", "summary", "sweep")
 
 BLOCKER = """
 import sys, importlib.abc
