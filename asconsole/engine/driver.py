@@ -38,7 +38,8 @@ class Driver:
         self.clock = clock
         self.timer_ns = timer_ns
         self.tap = tap
-        """Sees every market event, execution event and command, in order (the recorder)."""
+        """Sees every market event, execution event, command and order action, in the order
+        the engine sees or emits them (the recorder)."""
         self.next_timer = 0
         self.events = 0
 
@@ -47,7 +48,9 @@ class Driver:
         acts = deque(actions)
         while acts or pending:
             while acts:
-                pending.extend(self.exchange.submit(acts.popleft()))
+                action = acts.popleft()
+                self.tap(action)
+                pending.extend(self.exchange.submit(action))
             while pending:
                 ev = pending.popleft()
                 self.tap(ev)
@@ -65,11 +68,11 @@ class Driver:
         self._timers(ev.ts)
         self.clock.advance_to(ev.ts)
         self.events += 1
-        self.tap(ev)
         fills = self.exchange.on_market(ev)
         for f in fills:
             self.tap(f)
             self._settle(self.engine.on_exec(f))
+        self.tap(ev)  # tapped in the order the engine sees things, as the recording requires
         self._settle(self.engine.on_market(ev))
 
     def command(self, cmd: Command) -> None:
