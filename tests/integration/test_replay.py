@@ -3,32 +3,12 @@ events alone, makes the same decisions and ends in the same state."""
 
 import pytest
 
-from asconsole import config
 from asconsole.clock import NS_PER_S
 from asconsole.config import ConfigError
-from asconsole.domain import Command, CommandKind
 from asconsole.engine.replay import Replay
 from asconsole.engine.whatif import parse_changes
-from asconsole.recording.reader import open_session
-from asconsole.recording.writer import Recorder
-from tests.kit.builders import INST, T0, rig
-
-
-def record(tmp_path, seconds=120, seed=5, compress=False):
-    """A Driver run with a pause, a resume and a gamma change, recorded through the tap."""
-    s = config.Settings().replace("recording", compress=compress)
-    r = rig(seed=seed, settings=s)
-    rec = Recorder(tmp_path / "rec", s, INST, T0, "paper", clock=r.clock)
-    r.driver.tap, r.engine.journal = rec.event, rec.journal
-    r.run_for(seconds / 4)
-    r.driver.command(Command(CommandKind.PAUSE))
-    r.run_for(seconds / 8)
-    r.driver.command(Command(CommandKind.RESUME))
-    r.run_for(seconds / 8)
-    r.driver.command(Command(CommandKind.SET_PARAM, name="gamma", value=0.02))
-    r.run_for(seconds / 2)
-    rec.close(r.clock.now(), "done")
-    return r, open_session(rec.path)
+from tests.kit.builders import T0
+from tests.kit.sessions import record
 
 
 @pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
