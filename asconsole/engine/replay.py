@@ -20,12 +20,12 @@ from typing import Any
 
 from asconsole import config
 from asconsole.clock import NS_PER_MS, EventClock
-from asconsole.domain import CommandKind, Instrument, OrderAction, VenueKind
+from asconsole.domain import CommandKind, OrderAction
 from asconsole.engine.engine import Engine
 from asconsole.engine.snapshot import Snapshot
 from asconsole.engine.whatif import WhatIf
 from asconsole.recording.codec import ACTION_KINDS, EXEC_KINDS, MARKET_KINDS, decode
-from asconsole.recording.reader import RecordingError, Session
+from asconsole.recording.reader import RecordingError, Session, instrument_from_meta
 
 TIMER_NS = 100 * NS_PER_MS
 PREFIX_SCAN = 100_000
@@ -39,15 +39,6 @@ def settings_of(session: Session) -> config.Settings:
         return config.from_mapping(session.meta.get("config", {}), f"{session.path}/meta.toml")
     except config.ConfigError as exc:
         raise RecordingError(f"recorded configuration not usable by this asconsole: {exc}") from None
-
-
-def instrument_of(session: Session) -> Instrument:
-    raw = dict(session.meta.get("instrument", {}))
-    try:
-        raw["kind"] = VenueKind(raw.get("kind", VenueKind.LINEAR_PERP.value))
-        return Instrument(**raw)
-    except (TypeError, ValueError) as exc:
-        raise RecordingError(f"{session.path}/meta.toml: bad [instrument]: {exc}") from None
 
 
 def order_prefix(session: Session) -> str:
@@ -64,7 +55,7 @@ class Replay:
                  timer_ns: int = TIMER_NS) -> None:
         self.session = session
         self.settings = settings_of(session)
-        self.instrument = instrument_of(session)
+        self.instrument = instrument_from_meta(session.meta)
         self.prefix = order_prefix(session)
         self.start_ns: int = int(session.meta.get("start_ns", 0))
         end = session.meta.get("end_ns")

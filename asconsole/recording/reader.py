@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from asconsole.domain import Instrument, VenueKind
 from asconsole.recording.codec import FORMAT_VERSION, READABLE_VERSIONS
 from asconsole.recording.writer import PLAIN_LOG, SEGMENT_GLOB
 
@@ -71,25 +72,51 @@ class Session:
 
     def lines(self) -> Iterator[dict[str, Any]]:
         """Every complete line as a JSON object, in order. A torn final line (the process was
-        killed mid-write) is skipped with a warning; a bad line anywhere else is an error."""
+        killed mid-write) is skipped with a warning; a bad line anywhere else is an error.
+
+        A chunk's complete lines are parsed as one JSON array, which is several times faster
+        than a call per line; only a chunk that fails is parsed again line by line, to name
+        the bad line."""
         tail = b""
         n = 0
         where = self.path
         for where, chunk in self._chunks():
             buf = tail + chunk
-            parts = buf.split(b"\n")
-            tail = parts.pop()
-            for raw in parts:
-                n += 1
-                try:
-                    yield json.loads(raw)
-                except (json.JSONDecodeError, UnicodeDecodeError):
-                    raise RecordingError(f"{where}: line {n}: corrupt line") from None
+            cut = buf.rfind(b"\n")
+            if cut < 0:
+                tail = buf
+                continue
+            block, tail = buf[:cut], buf[cut + 1:]
+            try:
+                objs = json.loads(b"[" + block.replace(b"\n", b",") + b"]")
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                objs = self._one_by_one(where, block, n)
+            n += len(objs)
+            yield from objs
         if tail.strip():
             try:
                 yield json.loads(tail)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 self.warnings.append(f"{where}: skipped a truncated last line")
+
+    @staticmethod
+    def _one_by_one(where: Path, block: bytes, before: int) -> list[Any]:
+        out = []
+        for i, raw in enumerate(block.split(b"\n"), before + 1):
+            try:
+                out.append(json.loads(raw))
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                raise RecordingError(f"{where}: line {i}: corrupt line") from None
+        return out
+
+
+def instrument_from_meta(meta: dict[str, Any]) -> Instrument:
+    raw = dict(meta.get("instrument", {}))
+    try:
+        raw["kind"] = VenueKind(raw.get("kind", VenueKind.LINEAR_PERP.value))
+        return Instrument(**raw)
+    except (TypeError, ValueError) as exc:
+        raise RecordingError(f"meta.toml: bad [instrument]: {exc}") from None
 
 
 def log_files(p: Path) -> list[Path]:
