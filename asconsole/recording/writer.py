@@ -39,6 +39,8 @@ WAKE_AT = 8192
 SEGMENT_BYTES = 64 * 1024 * 1024
 """Uncompressed bytes per gzip segment (a few hours of BTCUSDT)."""
 PLAIN_LOG = "events.jsonl"
+_compact = json.JSONEncoder(separators=(",", ":")).encode
+"""One encoder for every line (json.dumps with options builds a new one per call)."""
 SEGMENT_GLOB = "events-*.jsonl.gz"
 
 
@@ -198,7 +200,7 @@ class Recorder:
             if not n or self.error:
                 return
             batch = [q.popleft() for _ in range(n)]
-            data = "".join(json.dumps(self._encode(it), separators=(",", ":")) + "\n" for it in batch)
+            data = "".join(_compact(self._encode(it)) + "\n" for it in batch)
             try:
                 self._sink.write(data.encode("utf-8"))
             except OSError as exc:
