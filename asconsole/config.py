@@ -166,7 +166,7 @@ class RecordingSettings:
     dir: str = setting("sessions", "where session recordings go")
     flush_s: float = setting(1.0, "flush the recording at least this often, seconds", lo=0.05, hi=1)
     compress: bool = setting(
-        False, "gzip the event log in segments (events-NNNN.jsonl.gz, about 8x smaller)"
+        False, "gzip the event log in segments (events-NNNN.jsonl.gz, about 5x smaller)"
     )
 
 
