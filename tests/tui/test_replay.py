@@ -112,3 +112,25 @@ def test_jump_times():
     assert parse_when("00:02", T0) == T0 + 120 * NS_PER_S  # T0 is midnight UTC
     with pytest.raises(ValueError):
         parse_when("soon", T0)
+
+
+def test_help_lists_the_replay_keys_and_the_footer_hides_the_engine_ones(session):
+    from asconsole.tui.screens.help import HelpScreen
+
+    async def go():
+        app, _ = make_app(session)
+        async with app.run_test(size=(100, 30)) as pilot:
+            shown = {k for k, b in app.active_bindings.items() if b.binding.show}
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            text = str(app.screen.query_one("#keys").content)
+            await pilot.press("escape")
+            await pilot.press("q")
+        return shown, text
+
+    shown, text = asyncio.run(go())
+    assert {"space", "g", "q"} <= shown and not {"p", "f", "l"} & shown
+    for words in ("play/pause", "faster", "slower", "-1 min", "+1 min", "jump to", "quit"):
+        assert words in text
+    assert "FLATTEN" not in text

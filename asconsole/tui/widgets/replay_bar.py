@@ -17,7 +17,7 @@ def elapsed(ns: int) -> str:
 
 class ReplayBar(Static):
     DEFAULT_CSS = """
-    ReplayBar { height: 1; dock: top; background: $boost; }
+    ReplayBar { height: 1; background: $boost; }
     """
 
     def show(self, st: ReplayState) -> None:
