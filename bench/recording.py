@@ -19,7 +19,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from asconsole import config  # noqa: E402
-from asconsole.clock import NS_PER_S  # noqa: E402
 from asconsole.recording.codec import SCHEMA, decode  # noqa: E402
 from asconsole.recording.reader import open_session  # noqa: E402
 from asconsole.recording.writer import Recorder  # noqa: E402
@@ -63,11 +62,14 @@ def main() -> None:
             decoded = sum(1 for x in session.lines() if x["k"] in SCHEMA and decode(x))
             dec = time.perf_counter() - t
             day = size * 24 * 60 / a.minutes
-            print(f"{'gzip ' if compress else 'plain'}  {a.minutes:.0f} min: {n:,} lines, {size / 1e6:.1f} MB"
-                  f" ({size / n:.0f} B/line; 24 h ~ {day / 1e6:,.0f} MB)")
-            print(f"       run with recording {wall:.1f} s; record call on the engine path {per_call_us:.2f} us")
-            print(f"       read {n / read:,.0f} lines/s; read + decode to events {decoded / dec:,.0f} events/s")
-    print(f"sim data rate: {n / (a.minutes * 60):.0f} lines/s ({NS_PER_S // NS_PER_S} s flush period)")
+            kind = "gzip " if compress else "plain"
+            print(f"{kind}  {a.minutes:.0f} min: {n:,} lines, {size / 1e6:.1f} MB "
+                  f"({size / n:.0f} B/line; 24 h ~ {day / 1e6:,.0f} MB)")
+            print(f"       run with recording {wall:.1f} s; "
+                  f"record call on the engine path {per_call_us:.2f} us")
+            print(f"       read {n / read:,.0f} lines/s; "
+                  f"read + decode to events {decoded / dec:,.0f} events/s")
+    print(f"data rate (sim market, engine trading): {n / (a.minutes * 60):.0f} lines/s")
 
 
 if __name__ == "__main__":

@@ -42,13 +42,17 @@ def record(out: Path, minutes: float) -> Recorder:
     clock = EventClock(START)
     rec = Recorder(out, settings, SIM_BTCUSDT, START, "paper", clock=clock)
     engine = Engine(settings, SIM_BTCUSDT, clock, prefix="sample", journal=rec.journal)
-    exchange = PaperExchange(SIM_BTCUSDT, FeeSchedule(settings.fees.maker, settings.fees.taker), clock)
+    exchange = PaperExchange(
+        SIM_BTCUSDT, FeeSchedule(settings.fees.maker, settings.fees.taker), clock
+    )
     driver = Driver(engine, exchange, clock, tap=rec.event)
     market = SimMarket(params_from_settings(settings.market), SIM_BTCUSDT, start_ts=START).events()
     end = START + int(minutes * 60 * NS_PER_S)
-    commands = [(START + PAUSE_AT * NS_PER_S, CommandKind.PAUSE),
-                (START + RESUME_AT * NS_PER_S, CommandKind.RESUME),
-                (end, CommandKind.QUIT)]
+    commands = [
+        (START + PAUSE_AT * NS_PER_S, CommandKind.PAUSE),
+        (START + RESUME_AT * NS_PER_S, CommandKind.RESUME),
+        (end, CommandKind.QUIT),
+    ]
     for ev in market:
         while commands and commands[0][0] < ev.ts:
             at, kind = commands.pop(0)

@@ -42,19 +42,29 @@ def chart(title: str, series: list[tuple[str, list[float]]], unit: str) -> str:
         pts = " ".join(
             f"{PAD + (j * step) / max(longest - 1, 1) * (W - 2 * PAD):.1f},"
             f"{H - PAD / 2 - (v - lo) / span * (H - PAD):.1f}"
-            for j, v in enumerate(vals))
-        lines.append(f'<polyline fill="none" stroke="{COLOURS[i % len(COLOURS)]}" stroke-width="1.5" '
-                     f'points="{pts}"/>')
+            for j, v in enumerate(vals)
+        )
+        lines.append(
+            f'<polyline fill="none" stroke="{COLOURS[i % len(COLOURS)]}" stroke-width="1.5" '
+            f'points="{pts}"/>'
+        )
     zero = ""
     if lo < 0 < hi:
         y = H - PAD / 2 - (0 - lo) / span * (H - PAD)
-        zero = f'<line x1="{PAD}" x2="{W - PAD}" y1="{y:.1f}" y2="{y:.1f}" stroke="#aaa" stroke-dasharray="4"/>'
-    labels = (f'<text x="4" y="{PAD / 2 + 4}" font-size="11">{hi:+.3g} {unit}</text>'
-              f'<text x="4" y="{H - PAD / 2}" font-size="11">{lo:+.3g} {unit}</text>'
-              f'<text x="{W - PAD}" y="{H - 4}" font-size="11" text-anchor="end">{longest - 1} s</text>')
-    return (f"<h3>{escape(title)}</h3>"
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}">'
-            f"{zero}{''.join(lines)}{labels}</svg>")
+        zero = (
+            f'<line x1="{PAD}" x2="{W - PAD}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke="#aaa" stroke-dasharray="4"/>'
+        )
+    labels = (
+        f'<text x="4" y="{PAD / 2 + 4}" font-size="11">{hi:+.3g} {unit}</text>'
+        f'<text x="4" y="{H - PAD / 2}" font-size="11">{lo:+.3g} {unit}</text>'
+        f'<text x="{W - PAD}" y="{H - 4}" font-size="11" text-anchor="end">{longest - 1} s</text>'
+    )
+    return (
+        f"<h3>{escape(title)}</h3>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}">'
+        f"{zero}{''.join(lines)}{labels}</svg>"
+    )
 
 
 def page(ms: list[Metrics]) -> str:
@@ -65,10 +75,13 @@ def page(ms: list[Metrics]) -> str:
         for label, value in rows:
             cells = "".join(f"<td>{escape(value(m))}</td>" for m in ms)
             body.append(f"<tr><td>{escape(label)}</td>{cells}</tr>")
-    legend = "".join(f'<span style="color:{COLOURS[i % len(COLOURS)]}">&#9632; {escape(m.name)}</span>'
-                     for i, m in enumerate(ms))
-    started = ", ".join(datetime.fromtimestamp(m.start_ns / 1e9, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-                        for m in ms)
+    legend = "".join(
+        f'<span style="color:{COLOURS[i % len(COLOURS)]}">&#9632; {escape(m.name)}</span>'
+        for i, m in enumerate(ms)
+    )
+    started = ", ".join(
+        datetime.fromtimestamp(m.start_ns / 1e9, UTC).strftime("%Y-%m-%d %H:%M:%S UTC") for m in ms
+    )
     return (
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>asconsole report</title>"
         f"<style>{CSS}</style></head><body><h1>asconsole session report</h1>"

@@ -111,7 +111,7 @@ class Metrics:
 
 
 def guard_of(reason: str) -> str:
-    """"inventory: long at soft limit" -> "inventory"; a reason without a colon is its own."""
+    """ "inventory: long at soft limit" -> "inventory"; a reason without a colon is its own."""
     return reason.split(":", 1)[0].strip()
 
 
@@ -148,7 +148,9 @@ class _FifoLots:
             o_side, o_price, o_qty, o_fee, o_ts = self.lots[0]
             n = min(qty, o_qty)
             gross = (price - o_price) * n * o_side * unit
-            self.trips.append(RoundTrip(o_side, n, o_price, price, o_ts, ts, gross, (o_fee + fee_lot) * n))
+            self.trips.append(
+                RoundTrip(o_side, n, o_price, price, o_ts, ts, gross, (o_fee + fee_lot) * n)
+            )
             qty -= n
             if n == o_qty:
                 self.lots.popleft()
@@ -293,7 +295,13 @@ def compute(name: str, meta: dict[str, Any], lines: Iterable[dict[str, Any]]) ->
     m.unrealized = pf.unrealized(mid_last)
     m.total = pf.total(mid_last)
     m.fees_paid, m.rebates = paid, rebates
-    m.volume, m.fills, m.buys, m.sells, m.maker_fills = pf.volume(), pf.fills, pf.buys, pf.sells, pf.maker_fills
+    m.volume, m.fills, m.buys, m.sells, m.maker_fills = (
+        pf.volume(),
+        pf.fills,
+        pf.buys,
+        pf.sells,
+        pf.maker_fills,
+    )
     trips = fifo.trips
     m.round_trips = len(trips)
     if trips:
@@ -302,8 +310,9 @@ def compute(name: str, meta: dict[str, Any], lines: Iterable[dict[str, Any]]) ->
         qty = sum(rt.qty for rt in trips)
         captured = sum((rt.exit - rt.entry) * rt.side * rt.qty for rt in trips) / qty
         m.spread_captured = captured * inst.tick
-        m.spread_captured_bps = sum(
-            (rt.exit - rt.entry) * rt.side / rt.entry * 1e4 * rt.qty for rt in trips) / qty
+        m.spread_captured_bps = (
+            sum((rt.exit - rt.entry) * rt.side / rt.entry * 1e4 * rt.qty for rt in trips) / qty
+        )
     m.equity, m.inventory = equity, inventory
     m.max_drawdown = max_drawdown(equity)
     m.period, secs = _period(span / NS_PER_S)
@@ -315,13 +324,20 @@ def compute(name: str, meta: dict[str, Any], lines: Iterable[dict[str, Any]]) ->
     m.uptime_both, m.uptime_any = up_both / span, up_any / span
     m.paused_s = {n: v / NS_PER_S for n, v in sorted((guards.total | pauses.total).items())}
     m.trips = dict(sorted(guards.count.items())) | {
-        "kill switch": pauses.count.get("kill switch", 0)}
+        "kill switch": pauses.count.get("kill switch", 0)
+    }
     _markouts(m, fills, mid_t, mid_v, end, inst)
     return m
 
 
-def _markouts(m: Metrics, fills: list[tuple[int, int, int, int]], mid_t: array, mid_v: array,
-              end: int, inst: Instrument) -> None:
+def _markouts(
+    m: Metrics,
+    fills: list[tuple[int, int, int, int]],
+    mid_t: array,
+    mid_v: array,
+    end: int,
+    inst: Instrument,
+) -> None:
     unit = inst.tick * inst.lot
     for h in MARKOUT_S:
         dollars, bps = [], []

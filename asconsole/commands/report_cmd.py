@@ -10,8 +10,12 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("report", help="performance report of recorded sessions (side by side)")
     p.add_argument("sessions", nargs="+", type=Path, metavar="SESSION", help="session directories")
-    p.add_argument("--json", action="store_true", help="print JSON (a list, one object per session)")
-    p.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained HTML report")
+    p.add_argument(
+        "--json", action="store_true", help="print JSON (a list, one object per session)"
+    )
+    p.add_argument(
+        "--html", type=Path, metavar="FILE", help="also write a self-contained HTML report"
+    )
     p.set_defaults(handler=run)
 
 

@@ -38,7 +38,9 @@ def settings_of(session: Session) -> config.Settings:
     try:
         return config.from_mapping(session.meta.get("config", {}), f"{session.path}/meta.toml")
     except config.ConfigError as exc:
-        raise RecordingError(f"recorded configuration not usable by this asconsole: {exc}") from None
+        raise RecordingError(
+            f"recorded configuration not usable by this asconsole: {exc}"
+        ) from None
 
 
 def order_prefix(session: Session) -> str:
@@ -51,8 +53,12 @@ def order_prefix(session: Session) -> str:
 
 
 class Replay:
-    def __init__(self, session: Session, whatif: dict[str, dict[str, Any]] | None = None,
-                 timer_ns: int = TIMER_NS) -> None:
+    def __init__(
+        self,
+        session: Session,
+        whatif: dict[str, dict[str, Any]] | None = None,
+        timer_ns: int = TIMER_NS,
+    ) -> None:
         self.session = session
         self.settings = settings_of(session)
         self.instrument = instrument_from_meta(session.meta)
@@ -67,10 +73,19 @@ class Replay:
     def restart(self) -> None:
         """A fresh engine at the start of the recording (seeking back runs from here)."""
         self.clock = EventClock(self.start_ns)
-        self.engine = Engine(self.settings, self.instrument, self.clock, prefix=self.prefix,
-                             journal=self._journal, mode=str(self.session.meta.get("mode", "paper")))
-        self.whatif = (WhatIf(self.settings, self.whatif_changes, self.instrument, self.start_ns)
-                       if self.whatif_changes else None)
+        self.engine = Engine(
+            self.settings,
+            self.instrument,
+            self.clock,
+            prefix=self.prefix,
+            journal=self._journal,
+            mode=str(self.session.meta.get("mode", "paper")),
+        )
+        self.whatif = (
+            WhatIf(self.settings, self.whatif_changes, self.instrument, self.start_ns)
+            if self.whatif_changes
+            else None
+        )
         self._lines: Iterator[dict[str, Any]] = self.session.lines()
         self._peek: dict[str, Any] | None = None
         self.done = False

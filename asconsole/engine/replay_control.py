@@ -70,8 +70,9 @@ class ReplayState:
 class ReplayController:
     live_refusal = "this is a replay: nothing is sent to a venue"
 
-    def __init__(self, replay: Replay, refresh_hz: float = 10.0, speed: float = 1.0,
-                 whatif_label: str = "") -> None:
+    def __init__(
+        self, replay: Replay, refresh_hz: float = 10.0, speed: float = 1.0, whatif_label: str = ""
+    ) -> None:
         self.replay = replay
         self.period = 1.0 / refresh_hz
         self.speed = speed
@@ -143,9 +144,17 @@ class ReplayController:
             self.latest = r.snapshot()
             self._whatif = r.whatif.engine.snapshot() if r.whatif is not None else None
         self.state = ReplayState(
-            now=r.now, start=r.start_ns, end=r.end_ns, speed=self.speed, paused=self.paused,
-            at_end=r.done, seeking=self.busy, matched=r.matched, mismatch=r.mismatch,
-            whatif=self._whatif, whatif_label=self.whatif_label,
+            now=r.now,
+            start=r.start_ns,
+            end=r.end_ns,
+            speed=self.speed,
+            paused=self.paused,
+            at_end=r.done,
+            seeking=self.busy,
+            matched=r.matched,
+            mismatch=r.mismatch,
+            whatif=self._whatif,
+            whatif_label=self.whatif_label,
         )
         if not self._seeking:
             for fn in self._listeners:

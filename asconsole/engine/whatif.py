@@ -32,7 +32,9 @@ def _typed(section: str, key: str, text: str) -> Any:
         try:
             return typ(text)
         except ValueError:
-            raise ConfigError(f"--what-if {section}.{key}: expected a number, got {text!r}") from None
+            raise ConfigError(
+                f"--what-if {section}.{key}: expected a number, got {text!r}"
+            ) from None
     return text
 
 
@@ -46,10 +48,15 @@ def parse_changes(items: list[str]) -> dict[str, dict[str, Any]]:
         section, _, key = name.rpartition(".")
         section = section or "quote"
         if section not in SECTIONS:
-            raise ConfigError(f"--what-if {item!r}: unknown section [{section}]; known: {', '.join(SECTIONS)}")
+            raise ConfigError(
+                f"--what-if {item!r}: unknown section [{section}]; known: {', '.join(SECTIONS)}"
+            )
         known = {f.name for f in fields(SECTIONS[section])}
         if key not in known:
-            raise ConfigError(f"--what-if {item!r}: unknown key [{section}] {key}; known: {', '.join(sorted(known))}")
+            known_keys = ", ".join(sorted(known))
+            raise ConfigError(
+                f"--what-if {item!r}: unknown key [{section}] {key}; known: {known_keys}"
+            )
         out.setdefault(section, {})[key] = _typed(section, key, text)
     return out
 
@@ -61,8 +68,13 @@ def apply_changes(settings: Settings, changes: dict[str, dict[str, Any]]) -> Set
 
 
 class WhatIf:
-    def __init__(self, settings: Settings, changes: dict[str, dict[str, Any]], instrument: Instrument,
-                 start_ns: int) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        changes: dict[str, dict[str, Any]],
+        instrument: Instrument,
+        start_ns: int,
+    ) -> None:
         self.settings = apply_changes(settings, changes)
         self.overridden = {(s, k) for s, kv in changes.items() for k in kv}
         self.clock = EventClock(start_ns)

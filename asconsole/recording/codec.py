@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from asconsole.domain import (
+    AmendOrder,
     BookDelta,
     BookSnapshot,
+    CancelAll,
+    CancelOrder,
     Command,
     CommandKind,
     FeedStatus,
@@ -20,9 +23,6 @@ from asconsole.domain import (
     MarkPrice,
     OrderAck,
     OrderAmended,
-    AmendOrder,
-    CancelAll,
-    CancelOrder,
     OrderCanceled,
     OrderRejected,
     PlaceOrder,
@@ -47,15 +47,29 @@ SCHEMA: dict[str, tuple[type, tuple[tuple[str, str], ...]]] = {
     "canceled": (OrderCanceled, (("id", "client_id"), ("why", "reason"))),
     "fill": (
         Fill,
-        (("id", "client_id"), ("side", "side"), ("p", "price"), ("q", "qty"), ("fee", "fee"),
-         ("mk", "is_maker"), ("fid", "fill_id"), ("lv", "leaves_qty")),
+        (
+            ("id", "client_id"),
+            ("side", "side"),
+            ("p", "price"),
+            ("q", "qty"),
+            ("fee", "fee"),
+            ("mk", "is_maker"),
+            ("fid", "fill_id"),
+            ("lv", "leaves_qty"),
+        ),
     ),
     "cmd": (Command, (("cmd", "kind"), ("name", "name"), ("v", "value"), ("src", "source"))),
     # Our order actions carry no time of their own: `t` is when the engine emitted them.
     "place": (
         PlaceOrder,
-        (("id", "client_id"), ("side", "side"), ("p", "price"), ("q", "qty"), ("tif", "tif"),
-         ("ro", "reduce_only")),
+        (
+            ("id", "client_id"),
+            ("side", "side"),
+            ("p", "price"),
+            ("q", "qty"),
+            ("tif", "tif"),
+            ("ro", "reduce_only"),
+        ),
     ),
     "amend": (AmendOrder, (("id", "client_id"), ("p", "price"), ("q", "qty"))),
     "cancel": (CancelOrder, (("id", "client_id"),)),
@@ -70,7 +84,7 @@ ACTION_KINDS = frozenset({"place", "amend", "cancel", "cancel_all"})
 
 
 def _plain(v: Any) -> Any:
-    if isinstance(v, (Side, CommandKind, TimeInForce)):
+    if isinstance(v, Side | CommandKind | TimeInForce):
         return v.value
     if isinstance(v, tuple):
         return [_plain(x) for x in v]

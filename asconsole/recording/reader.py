@@ -40,7 +40,9 @@ def _gzip_chunks(path: Path, last: bool, warnings: list[str]) -> Iterator[bytes]
     if open_member:
         if not last:
             raise RecordingError(f"{path}: gzip segment ends early but is not the last one")
-        warnings.append(f"{path}: gzip segment has no trailer (the run was killed); read what is there")
+        warnings.append(
+            f"{path}: gzip segment has no trailer (the run was killed); read what is there"
+        )
 
 
 def _plain_chunks(path: Path) -> Iterator[bytes]:
@@ -86,7 +88,7 @@ class Session:
             if cut < 0:
                 tail = buf
                 continue
-            block, tail = buf[:cut], buf[cut + 1:]
+            block, tail = buf[:cut], buf[cut + 1 :]
             try:
                 objs = json.loads(b"[" + block.replace(b"\n", b",") + b"]")
             except (json.JSONDecodeError, UnicodeDecodeError):

@@ -20,7 +20,9 @@ from asconsole.config import Settings
 MASK = "***"
 SECRET_NAME = re.compile(r"(API_?KEY|SECRET|PASSWORD|PASSPHRASE|TOKEN)", re.IGNORECASE)
 PROXY_NAME = re.compile(r"PROXY", re.IGNORECASE)
-URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?=@)", re.IGNORECASE)
+URL_PASSWORD = re.compile(
+    r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?=@)", re.IGNORECASE
+)
 MIN_SECRET_LEN = 4
 """Shorter values would mask ordinary words; no real key or password is this short."""
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from asconsole.engine.snapshot import Snapshot
 from asconsole.engine.replay_control import SEEK_NS, ReplayController, parse_when
+from asconsole.engine.snapshot import Snapshot
 from asconsole.tui.app import AsconsoleApp
 from asconsole.tui.screens.help import HelpScreen
 from asconsole.tui.screens.jump import JumpScreen
@@ -32,8 +32,11 @@ class ReplayApp(AsconsoleApp):
         Binding("left_square_bracket", "back", "-1 min", id="replay.back", key_display="["),
         Binding("right_square_bracket", "forward", "+1 min", id="replay.forward", key_display="]"),
         Binding("g", "jump", "jump to", id="replay.jump"),
-        *(Binding(b.key, b.action, b.description, show=False, id=b.id, priority=b.priority)
-          for b in AsconsoleApp.BINDINGS if isinstance(b, Binding) and b.id in ENGINE_KEYS),
+        *(
+            Binding(b.key, b.action, b.description, show=False, id=b.id, priority=b.priority)
+            for b in AsconsoleApp.BINDINGS
+            if isinstance(b, Binding) and b.id in ENGINE_KEYS
+        ),
     ]
 
     def __init__(self, controller: ReplayController, refresh_hz: float = 10.0) -> None:
@@ -96,8 +99,11 @@ class ReplayApp(AsconsoleApp):
         self.push_screen(JumpScreen(), done)
 
     def action_help(self) -> None:
-        keys = [b for b in (*self.BINDINGS, *AsconsoleApp.BINDINGS)
-                if isinstance(b, Binding) and b.id not in ENGINE_KEYS]
+        keys = [
+            b
+            for b in (*self.BINDINGS, *AsconsoleApp.BINDINGS)
+            if isinstance(b, Binding) and b.id not in ENGINE_KEYS
+        ]
         self.push_screen(HelpScreen(keys))
 
     # --- the engine keys do nothing to a recording -----------------------------------------------

@@ -52,8 +52,13 @@ def reference_lines(n: int, compress: bool, tmp: Path) -> list[dict]:
 def test_sigkill_loses_at_most_the_last_second(tmp_path, log):
     path = tmp_path / "killed"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), log], stdout=subprocess.PIPE,
-                             text=True, cwd=ROOT, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path), log],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     progress = []
     assert child.stdout is not None
     first = None

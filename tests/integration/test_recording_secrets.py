@@ -55,7 +55,9 @@ def test_no_secret_in_any_file_of_a_recording(tmp_path, monkeypatch, compress):
     path = asyncio.run(go())
     files = [f for f in path.rglob("*") if f.is_file()]
     assert {f.name for f in files} >= {"meta.toml"} and len(files) >= 2
-    text = b"".join(gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes() for f in files)
+    text = b"".join(
+        gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes() for f in files
+    )
     assert b"refused the connection" in text and b"invalid api_key" in text  # the lines are there
     for secret in (KEY, SECRET, PROXY_PW):
         assert secret.encode() not in text

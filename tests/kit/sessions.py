@@ -11,7 +11,9 @@ from asconsole.recording.writer import Recorder
 from tests.kit.builders import INST, T0, Rig, rig
 
 
-def record(root: Path, seconds: float = 120, seed: int = 5, compress: bool = False) -> tuple[Rig, Session]:
+def record(
+    root: Path, seconds: float = 120, seed: int = 5, compress: bool = False
+) -> tuple[Rig, Session]:
     """A seeded run with a pause, a resume and a gamma change, recorded as the Runner would."""
     s = config.Settings().replace("recording", compress=compress)
     r = rig(seed=seed, settings=s)

@@ -33,7 +33,9 @@ def line(sec, k, **kw):
 
 def fill(sec, side, p, q, fee, maker=True, n=[0]):  # noqa: B006 - a counter for fill ids
     n[0] += 1
-    return line(sec, "fill", id=f"c-{n[0]}", side=side, p=p, q=q, fee=fee, mk=maker, fid=f"f{n[0]}", lv=0)
+    return line(
+        sec, "fill", id=f"c-{n[0]}", side=side, p=p, q=q, fee=fee, mk=maker, fid=f"f{n[0]}", lv=0
+    )
 
 
 LINES = [
@@ -67,9 +69,15 @@ def crafted(tmp_path):
     d = tmp_path / "crafted"
     d.mkdir()
     meta = {
-        "format_version": 2, "mode": "paper", "start_ns": T0, "end_ns": T0 + 120 * S,
+        "format_version": 2,
+        "mode": "paper",
+        "start_ns": T0,
+        "end_ns": T0 + 120 * S,
         "instrument": {"venue": "t", "symbol": "X", "tick_size": "1", "lot_size": "1"},
-        "config": {"quote": {"order_size": 1.0}, "risk": {"inventory_soft": 1.0, "inventory_hard": 2.0}},
+        "config": {
+            "quote": {"order_size": 1.0},
+            "risk": {"inventory_soft": 1.0, "inventory_hard": 2.0},
+        },
     }
     (d / "meta.toml").write_text(tomli_w.dumps(meta))
     (d / "events.jsonl").write_text("".join(json.dumps(x) + "\n" for x in LINES))
@@ -129,7 +137,9 @@ def test_uptime_pauses_and_trips(crafted):
     m = crafted
     assert m.uptime_both == pytest.approx(30 / 120)  # 0-10, 30-40, 50-60
     assert m.uptime_any == pytest.approx(80 / 120)  # 0-40, 50-90
-    assert m.paused_s == pytest.approx({"inventory": 55.0, "operator pause": 10.0, "kill switch": 30.0})
+    assert m.paused_s == pytest.approx(
+        {"inventory": 55.0, "operator pause": 10.0, "kill switch": 30.0}
+    )
     assert m.trips == {"inventory": 2, "kill switch": 1}
 
 
@@ -146,11 +156,15 @@ def test_report_outputs(crafted, tmp_path):
     console = Console(width=100, record=True, file=open(tmp_path / "out", "w"))  # noqa: SIM115
     render([crafted, crafted], console)
     text = console.export_text()
-    assert "crafted" in text and "+0.97" in text and "paused: kill switch" in text and "33.3%" in text
+    assert (
+        "crafted" in text and "+0.97" in text and "paused: kill switch" in text and "33.3%" in text
+    )
     data = json.loads(to_json([crafted]))
     assert data[0]["total"] == pytest.approx(0.97) and data[0]["markouts"]["60"] == pytest.approx(0)
     html = page([crafted])
-    assert "<script" not in html and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<script" not in html and "http" not in html.replace(
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )
     for svg in html.split("<svg")[1:]:
         ET.fromstring("<svg" + svg.split("</svg>")[0] + "</svg>")  # well-formed
     assert html.count("<polyline") == 2

@@ -6,9 +6,9 @@ import pytest
 
 from asconsole import config
 from asconsole.domain import (
+    AmendOrder,
     BookDelta,
     BookSnapshot,
-    AmendOrder,
     CancelAll,
     CancelOrder,
     Command,
@@ -81,7 +81,9 @@ def test_session_written_and_read_back(tmp_path, compress):
     assert s.meta["events"] == len(EVENTS) + len(ACTIONS) + 1
     lines = list(s.lines())
     assert [decode(x) for x in lines[:-1]] == EVENTS + ACTIONS
-    assert [x["t"] for x in lines[len(EVENTS):-1]] == [T0 + 10] * len(ACTIONS)  # time of the item before
+    assert [x["t"] for x in lines[len(EVENTS) : -1]] == [T0 + 10] * len(
+        ACTIONS
+    )  # time of the item before
     assert lines[-1] == {"k": "quote", "t": T0 + 11, "bid": 99, "ask": 102}
     assert s.warnings == []
     if compress:

@@ -28,7 +28,9 @@ class ReplayBar(Static):
         elif st.at_end:
             t.append("  ■ end", style="bold")
         else:
-            t.append("  ‖ paused" if st.paused else "  ▶ playing", style="bold" if st.paused else "green")
+            t.append(
+                "  ‖ paused" if st.paused else "  ▶ playing", style="bold" if st.paused else "green"
+            )
         total = elapsed(st.end - st.start) if st.end is not None else "?"
         t.append(f"  {elapsed(st.now - st.start)} / {total}  {st.speed:g}x")
         if st.mismatch:

@@ -32,10 +32,18 @@ class WhatIfPane(Static):
         t = Table.grid(expand=True, padding=(0, 1))
         for _ in range(6):
             t.add_column()
-        t.add_row(*(Text(h, style="bold") for h in ("", "bid", "ask", "position", "fills", "total PnL")))
+        t.add_row(
+            *(Text(h, style="bold") for h in ("", "bid", "ask", "position", "fills", "total PnL"))
+        )
         for name, s in (("recorded", recorded), ("what-if", whatif)):
             bid, ask = _quote(s)
             style = "green" if s.total > 0 else "red" if s.total < 0 else ""
-            t.add_row(name, Text(bid, style="green"), Text(ask, style="red"),
-                      s.instrument.qty_str(s.position), str(s.fills), Text(usd(s.total, True), style=style))
+            t.add_row(
+                name,
+                Text(bid, style="green"),
+                Text(ask, style="red"),
+                s.instrument.qty_str(s.position),
+                str(s.fills),
+                Text(usd(s.total, True), style=style),
+            )
         self.update(t)
