@@ -125,8 +125,8 @@ class Recorder:
         self.path = path
         path.mkdir(parents=True, exist_ok=False)
         self.clock = clock
-        """Stamps order actions and unstamped commands; without it they take the time of
-        the item recorded before them."""
+        """Stamps order actions, which carry no time, and commands with the time they were
+        handled; without it both take the time of the item recorded before them."""
         self.redactor = Redactor(secret_values(settings))
         compress = settings.recording.compress
         self.meta: dict[str, Any] = {
@@ -197,15 +197,18 @@ class Recorder:
         with self._lock:  # one drainer at a time, so batches never interleave
             q = self._queue
             n = len(q)
-            if not n or self.error:
+            if self.error:  # the disk refused: drop rather than grow without bound
+                q.clear()
+                return
+            if not n:
                 return
             batch = [q.popleft() for _ in range(n)]
-            data = "".join(_compact(self._encode(it)) + "\n" for it in batch)
             try:
+                data = "".join(_compact(self._encode(it)) + "\n" for it in batch)
                 self._sink.write(data.encode("utf-8"))
-            except OSError as exc:
+            except Exception as exc:  # the thread must not die silently: say why, keep running
                 self.error = f"recording stopped: {exc}"
-                log.error("%s (%s)", self.error, self.path)
+                log.error("%s (%s)", self.error, self.path, exc_info=not isinstance(exc, OSError))
 
     def _run(self) -> None:
         while not self._closing:

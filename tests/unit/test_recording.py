@@ -160,3 +160,19 @@ def test_a_version_1_recording_is_still_read(tmp_path):
     (d / "meta.toml").write_text('format_version = 1\nmode = "paper"\nstart_ns = 1\n')
     (d / "events.jsonl").write_text(json.dumps(encode(EVENTS[2])) + "\n")
     assert [decode(x) for x in open_session(d).lines()] == [EVENTS[2]]
+
+
+def test_a_write_failure_is_reported_not_fatal(tmp_path):
+    rec = recorder(tmp_path)
+
+    def full(data):
+        raise OSError(28, "No space left on device")
+
+    rec._sink.write = full
+    rec.event(EVENTS[2])
+    rec.flush()
+    rec.event(EVENTS[3])  # dropped, not queued forever
+    rec.flush()
+    assert "No space left" in rec.error and not rec._queue
+    rec.close(T0 + 1, "quit")
+    assert "No space left" in open_session(rec.path).meta["error"]
