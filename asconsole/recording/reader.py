@@ -3,6 +3,7 @@ last gzip segment without its trailer. Format versions 1 and 2 are read; others 
 
 from __future__ import annotations
 
+import gc
 import json
 import tomllib
 import zlib
@@ -15,7 +16,21 @@ from asconsole.domain import Instrument, VenueKind
 from asconsole.recording.codec import FORMAT_VERSION, READABLE_VERSIONS
 from asconsole.recording.writer import PLAIN_LOG, SEGMENT_GLOB
 
-CHUNK = 1 << 20
+CHUNK = 1 << 18
+"""Bytes parsed at a time: large enough to amortise the call, small enough to stay in cache."""
+
+
+def _loads_lines(block: bytes) -> list[Any]:
+    """Newline-separated JSON objects as one JSON array. The garbage collector is paused for
+    the parse: it makes thousands of containers and no cycles, and collections triggered by
+    them would re-scan them all (2-4x the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(b"[" + block.replace(b"\n", b",") + b"]")  # type: ignore[no-any-return]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class RecordingError(ValueError):
@@ -23,7 +38,8 @@ class RecordingError(ValueError):
 
 
 def _gzip_chunks(path: Path, last: bool, warnings: list[str]) -> Iterator[bytes]:
-    """The decompressed bytes of one segment; concatenated gzip members are read too."""
+    """The decompressed bytes of one segment, CHUNK at a time; concatenated gzip members are
+    read too."""
     z = zlib.decompressobj(31)
     open_member = False
     with open(path, "rb") as fh:
@@ -31,12 +47,14 @@ def _gzip_chunks(path: Path, last: bool, warnings: list[str]) -> Iterator[bytes]
             while raw:
                 open_member = True
                 try:
-                    yield z.decompress(raw)
+                    yield z.decompress(raw, CHUNK)
                 except zlib.error as exc:
                     raise RecordingError(f"{path}: corrupt gzip data ({exc})") from None
-                raw = z.unused_data
                 if z.eof:
+                    raw = z.unused_data
                     z, open_member = zlib.decompressobj(31), False
+                else:
+                    raw = z.unconsumed_tail
     if open_member:
         if not last:
             raise RecordingError(f"{path}: gzip segment ends early but is not the last one")
@@ -90,7 +108,7 @@ class Session:
                 continue
             block, tail = buf[:cut], buf[cut + 1 :]
             try:
-                objs = json.loads(b"[" + block.replace(b"\n", b",") + b"]")
+                objs = _loads_lines(block)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 objs = self._one_by_one(where, block, n)
             n += len(objs)
