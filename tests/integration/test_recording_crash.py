@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from asconsole import config
+from asconsole.analysis.metrics import compute
+from asconsole.engine.replay import Replay
 from asconsole.recording.reader import open_session
 from asconsole.recording.writer import Recorder
 from tests.kit.builders import INST, T0, rig
@@ -19,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHILD = """
 import sys, time
 from asconsole import config
+from asconsole.analysis.metrics import compute
+from asconsole.engine.replay import Replay
 from asconsole.recording.writer import Recorder
 from tests.kit.builders import INST, T0, rig
 
@@ -80,3 +84,9 @@ def test_sigkill_loses_at_most_the_last_second(tmp_path, log):
     assert must_have > 500
     assert len(got) >= must_have
     assert got == reference_lines(len(got), log == "gzip", tmp_path)  # an exact prefix of the run
+    # and the killed session is usable: reported up to its last line, replayed to its end
+    m = compute(session.name, session.meta, session.lines())
+    assert m.end_ns == got[-1]["t"] and m.fills == sum(x["k"] == "fill" for x in got)
+    replay = Replay(open_session(path))
+    replay.run_to_end()
+    assert replay.mismatch == "" and replay.end_ns == replay.now
