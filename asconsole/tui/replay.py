@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from asconsole.engine.replay_control import SEEK_NS, ReplayController, parse_when
-from asconsole.engine.snapshot import Snapshot
 from asconsole.tui.app import AsconsoleApp
 from asconsole.tui.screens.help import HelpScreen
 from asconsole.tui.screens.jump import JumpScreen
@@ -53,15 +52,9 @@ class ReplayApp(AsconsoleApp):
         self._render_replay()
         self.set_interval(1.0 / self.refresh_hz, self._render_replay)
 
-    def show(self, snap: Snapshot) -> None:
-        # The panes live on the main screen; while a dialog (jump, help) is up, wait: the
-        # newest snapshot is rendered when it closes.
-        if self.screen is self.screen_stack[0]:
-            super().show(snap)
-
     def _render_replay(self) -> None:
         st = self.replay.state
-        if st is None or self.screen is not self.screen_stack[0]:
+        if st is None:
             return
         self.query_one(ReplayBar).show(st)
         if st.whatif is not None and self.shown is not None:
