@@ -187,6 +187,9 @@ class RecordingSettings:
     enabled: bool = setting(True, "record every run under dir")
     dir: str = setting("sessions", "where session recordings go")
     flush_s: float = setting(1.0, "flush the recording at least this often, seconds", lo=0.05, hi=1)
+    compress: bool = setting(
+        False, "gzip the event log in segments (events-NNNN.jsonl.gz, about 5x smaller)"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,8 @@ def build(settings: Settings, clock: Clock, *, record: bool = True) -> Launch:
     recorder = None
     if record and settings.recording.enabled:
         path = session_dir(Path(settings.recording.dir), start, m.venue, m.symbol, mode)
-        recorder = Recorder(path, settings, instrument, start, mode, settings.recording.flush_s)
+        recorder = Recorder(path, settings, instrument, start, mode, settings.recording.flush_s,
+                            clock=clock)
     engine = Engine(
         settings,
         instrument,

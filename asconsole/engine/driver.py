@@ -43,8 +43,10 @@ class Driver:
         self.clock = clock
         self.timer_ns = timer_ns
         self.tap = tap
-        """Sees every market event, execution event and command, in order (the recorder)."""
+        """Sees every market event, execution event, command and order action, in the order
+        the engine sees or emits them (the recorder)."""
         self.next_timer = 0
+        self._held: MarketEvent | None = None
         self.events = 0
 
     def _settle(self, actions: list[OrderAction]) -> None:
@@ -52,7 +54,9 @@ class Driver:
         acts = deque(actions)
         while acts or pending:
             while acts:
-                pending.extend(self.exchange.submit(acts.popleft()))
+                action = acts.popleft()
+                self.tap(action)
+                pending.extend(self.exchange.submit(action))
             while pending:
                 ev = pending.popleft()
                 self.tap(ev)
@@ -87,10 +91,10 @@ class Driver:
             self.release(ts)
         self.clock.advance_to(ts)
         self.events += 1
-        self.tap(ev)
         fills = self.exchange.on_market(ev)
         if fills:
             self._deliver(fills)
+        self.tap(ev)  # tapped in the order the engine sees things, as the recording requires
         actions = self.engine.on_market(ev)
         if actions:
             self._settle(actions)
@@ -103,7 +107,16 @@ class Driver:
         self._settle(self.engine.on_command(cmd))
 
     def run(self, events: Iterable[MarketEvent], until_ts: int | None = None) -> None:
+        """Drive `events` up to `until_ts`. The first event past it is held, not lost: the
+        next `run` on the same stream starts with it (a lost book delta would be a gap)."""
+        held, self._held = self._held, None
+        if held is not None:
+            if until_ts is not None and held.ts > until_ts:
+                self._held = held
+                return
+            self.market(held)
         for ev in events:
             if until_ts is not None and ev.ts > until_ts:
-                break
+                self._held = ev
+                return
             self.market(ev)

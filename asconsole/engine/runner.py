@@ -166,8 +166,6 @@ class Runner:
             await asyncio.sleep(self.period)
             self._dispatch(self.engine.on_timer())
             self.publish()
-            if self.recorder is not None:
-                self.recorder.maybe_flush(self.clock.now())
 
     def publish(self) -> None:
         self.latest = self.engine.snapshot(lag_ms=self.lag_ms)
@@ -184,6 +182,8 @@ class Runner:
     def _dispatch(self, actions: list[OrderAction]) -> None:
         if not actions:
             return
+        for a in actions:
+            self._record(a)
         if any(isinstance(a, CancelAll) for a in actions):
             # Orders not yet sent are stale once everything is being cancelled.
             now = self.clock.now()

@@ -1,7 +1,9 @@
-"""Events <-> JSON objects for the session log (format version 1, see sessions/README.md).
+"""Events <-> JSON objects for the session log (format version 2, see sessions/README.md).
 
 Every line is one JSON object with `k` (kind) and `t` (ns since the epoch). Field names are
 short because a day of BTCUSDT is millions of lines; the table below is the whole schema.
+Version 2 added our order actions (`place`, `amend`, `cancel`, `cancel_all`) and gzip
+segments; a version 1 log is a version 2 log without them, so both are read.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from asconsole.domain import (
+    AmendOrder,
     BookDelta,
     BookSnapshot,
+    CancelAll,
+    CancelOrder,
     Command,
     CommandKind,
     FeedStatus,
@@ -20,11 +25,14 @@ from asconsole.domain import (
     OrderAmended,
     OrderCanceled,
     OrderRejected,
+    PlaceOrder,
     Side,
+    TimeInForce,
     Trade,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = frozenset({1, 2})
 
 # kind -> (class, ((json key, attribute), ...)); `t` is always the `ts` attribute.
 SCHEMA: dict[str, tuple[type, tuple[tuple[str, str], ...]]] = {
@@ -39,18 +47,44 @@ SCHEMA: dict[str, tuple[type, tuple[tuple[str, str], ...]]] = {
     "canceled": (OrderCanceled, (("id", "client_id"), ("why", "reason"))),
     "fill": (
         Fill,
-        (("id", "client_id"), ("side", "side"), ("p", "price"), ("q", "qty"), ("fee", "fee"),
-         ("mk", "is_maker"), ("fid", "fill_id"), ("lv", "leaves_qty")),
+        (
+            ("id", "client_id"),
+            ("side", "side"),
+            ("p", "price"),
+            ("q", "qty"),
+            ("fee", "fee"),
+            ("mk", "is_maker"),
+            ("fid", "fill_id"),
+            ("lv", "leaves_qty"),
+        ),
     ),
     "cmd": (Command, (("cmd", "kind"), ("name", "name"), ("v", "value"), ("src", "source"))),
+    # Our order actions carry no time of their own: `t` is when the engine emitted them.
+    "place": (
+        PlaceOrder,
+        (
+            ("id", "client_id"),
+            ("side", "side"),
+            ("p", "price"),
+            ("q", "qty"),
+            ("tif", "tif"),
+            ("ro", "reduce_only"),
+        ),
+    ),
+    "amend": (AmendOrder, (("id", "client_id"), ("p", "price"), ("q", "qty"))),
+    "cancel": (CancelOrder, (("id", "client_id"),)),
+    "cancel_all": (CancelAll, (("why", "reason"),)),
 }
 KIND_OF: dict[type, str] = {cls: kind for kind, (cls, _) in SCHEMA.items()}
 MARKET_KINDS = frozenset({"book", "delta", "trade", "mark", "feed"})
+MARKET_TEXT_FREE = frozenset({"book", "delta", "trade", "mark"})
+"""Kinds with no free text, which the recorder need not scan for secrets."""
 EXEC_KINDS = frozenset({"ack", "amended", "reject", "canceled", "fill"})
+ACTION_KINDS = frozenset({"place", "amend", "cancel", "cancel_all"})
 
 
 def _plain(v: Any) -> Any:
-    if isinstance(v, (Side, CommandKind)):
+    if isinstance(v, Side | CommandKind | TimeInForce):
         return v.value
     if isinstance(v, tuple):
         return [_plain(x) for x in v]
@@ -58,6 +92,7 @@ def _plain(v: Any) -> Any:
 
 
 def encode(ev: Any, ts: int | None = None) -> dict[str, Any]:
+    """`ts` overrides the event's own time; order actions, which have none, need it."""
     kind = KIND_OF[type(ev)]
     out: dict[str, Any] = {"k": kind, "t": ev.ts if ts is None else ts}
     for key, attr in SCHEMA[kind][1]:
@@ -66,10 +101,11 @@ def encode(ev: Any, ts: int | None = None) -> dict[str, Any]:
 
 
 def decode(obj: dict[str, Any]) -> Any:
-    """The domain object for a market, execution or command line; KeyError for other kinds."""
+    """The domain object for a market, execution, command or order-action line; KeyError for
+    journal kinds (quote, verdict, flatten, note)."""
     kind = obj["k"]
     cls, fields = SCHEMA[kind]
-    kw: dict[str, Any] = {"ts": obj["t"]}
+    kw: dict[str, Any] = {} if kind in ACTION_KINDS else {"ts": obj["t"]}
     for key, attr in fields:
         if key not in obj:
             continue
@@ -80,5 +116,7 @@ def decode(obj: dict[str, Any]) -> Any:
             v = Side(v)
         elif attr == "kind":
             v = CommandKind(v)
+        elif attr == "tif":
+            v = TimeInForce(v)
         kw[attr] = v
     return cls(**kw)

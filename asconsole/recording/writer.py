@@ -1,29 +1,47 @@
 """Append-only session recorder.
 
 One directory per run: `meta.toml` (format version, instrument, effective config with
-secrets masked, start, end, exit reason) and `events.jsonl`. Lines are buffered and written
-at least every `flush_s` (<= 1 s) and whenever the buffer grows large, so a `kill -9` loses
-at most the last second; the reader skips a torn last line.
+secrets masked, start, end, exit reason) and the event log, either `events.jsonl` or gzip
+segments `events-0001.jsonl.gz`, `events-0002.jsonl.gz`, ... (`[recording] compress`).
+
+The engine loop only appends the event object to a queue; a writer thread wakes at least
+every `flush_s` (<= 1 s), encodes the batch, masks secrets, writes and flushes it. Encoding,
+compression and disk stalls therefore never delay a decision, and a `kill -9` loses at most
+the last second; the reader skips a torn last line (and a gzip segment missing its trailer).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
+import threading
+import zlib
+from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import tomli_w
 
 from asconsole import __version__
-from asconsole.clock import NS_PER_S
+from asconsole.clock import NS_PER_S, Clock
 from asconsole.config import Settings, to_mapping
-from asconsole.domain import Instrument
-from asconsole.recording.codec import FORMAT_VERSION, encode
+from asconsole.domain import Command, Instrument
+from asconsole.recording.codec import FORMAT_VERSION, MARKET_TEXT_FREE, encode
+from asconsole.recording.redact import Redactor, secret_values
 
-BUFFER_LINES = 4096
+log = logging.getLogger(__name__)
+
+WAKE_AT = 8192
+"""Queued items that wake the writer before its period (a burst of market data)."""
+SEGMENT_BYTES = 64 * 1024 * 1024
+"""Uncompressed bytes per gzip segment (a few hours of BTCUSDT)."""
+PLAIN_LOG = "events.jsonl"
+_compact = json.JSONEncoder(separators=(",", ":")).encode
+"""One encoder for every line (json.dumps with options builds a new one per call)."""
+SEGMENT_GLOB = "events-*.jsonl.gz"
 
 
 def _iso(ts: int) -> str:
@@ -40,6 +58,57 @@ def session_dir(root: Path, start_ts: int, venue: str, symbol: str, mode: str) -
     return path
 
 
+class _PlainSink:
+    def __init__(self, dir_: Path) -> None:
+        self._file = open(dir_ / PLAIN_LOG, "ab")  # noqa: SIM115
+
+    def write(self, data: bytes) -> None:
+        self._file.write(data)
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _GzipSink:
+    """Gzip segments. Each flush is a zlib sync flush, so everything written so far can be
+    decompressed even when the process dies before the segment's trailer is written."""
+
+    def __init__(self, dir_: Path, segment_bytes: int) -> None:
+        self._dir = dir_
+        self._limit = segment_bytes
+        self._n = 0
+        self._file: BinaryIO | None = None
+        self._z: Any = None
+        self._size = 0
+
+    def _open(self) -> None:
+        self._n += 1
+        self._file = open(self._dir / f"events-{self._n:04d}.jsonl.gz", "ab")  # noqa: SIM115
+        # wbits 31: a gzip header with mtime 0, so the same events give the same bytes.
+        self._z = zlib.compressobj(6, zlib.DEFLATED, 31)
+        self._size = 0
+
+    def write(self, data: bytes) -> None:
+        if self._file is None:
+            self._open()
+        assert self._file is not None
+        self._file.write(self._z.compress(data) + self._z.flush(zlib.Z_SYNC_FLUSH))
+        self._file.flush()
+        self._size += len(data)
+        if self._size >= self._limit:
+            self._finish()
+
+    def _finish(self) -> None:
+        if self._file is not None:
+            self._file.write(self._z.flush(zlib.Z_FINISH))
+            self._file.close()
+            self._file = None
+
+    def close(self) -> None:
+        self._finish()
+
+
 class Recorder:
     def __init__(
         self,
@@ -49,65 +118,124 @@ class Recorder:
         start_ts: int,
         mode: str,
         flush_s: float = 1.0,
+        *,
+        clock: Clock | None = None,
+        segment_bytes: int = SEGMENT_BYTES,
     ) -> None:
         self.path = path
         path.mkdir(parents=True, exist_ok=False)
+        self.clock = clock
+        """Stamps order actions, which carry no time, and commands with the time they were
+        handled; without it both take the time of the item recorded before them."""
+        self.redactor = Redactor(secret_values(settings))
+        compress = settings.recording.compress
         self.meta: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "asconsole_version": __version__,
             "mode": mode,
+            "log": "gzip" if compress else "plain",
             "start": _iso(start_ts),
             "start_ns": start_ts,
             "instrument": {
                 k: (v.value if hasattr(v, "value") else v)
                 for k, v in dataclasses.asdict(instrument).items()
             },
-            "config": to_mapping(settings, mask_secrets=True),
+            "config": self.redactor.value(to_mapping(settings, mask_secrets=True)),
         }
         self._write_meta()
-        self._file = open(path / "events.jsonl", "a", encoding="utf-8")  # noqa: SIM115
-        self._buf: list[str] = []
-        self.flush_ns = int(flush_s * NS_PER_S)
-        self._last_flush = start_ts
+        self._sink = _GzipSink(path, segment_bytes) if compress else _PlainSink(path)
+        self._queue: deque[tuple[Any, int, dict[str, Any] | None]] = deque()
+        self._last_ts = start_ts
+        self.flush_s = flush_s
         self.lines = 0
+        self.error = ""
+        """Why the writer stopped writing (disk full...); "" while all is well."""
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._closing = False
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="recorder", daemon=True)
+        self._thread.start()
 
     def _write_meta(self) -> None:
         tmp = self.path / "meta.toml.tmp"
         tmp.write_text(tomli_w.dumps(self.meta), encoding="utf-8")
         os.replace(tmp, self.path / "meta.toml")
 
-    def _line(self, obj: dict[str, Any]) -> None:
-        self._buf.append(json.dumps(obj, separators=(",", ":")))
-        self.lines += 1
-        if len(self._buf) >= BUFFER_LINES:
-            self.flush()
+    # --- the hot path: append only -------------------------------------------------------------
+
+    def _stamp(self) -> int:
+        return self.clock.now() if self.clock is not None else self._last_ts
 
     def event(self, ev: Any) -> None:
-        """A market event, execution event or command."""
-        self._line(encode(ev))
+        """A market event, execution event, command or order action (ours, as sent)."""
+        ts = getattr(ev, "ts", 0)
+        if not ts or (isinstance(ev, Command) and self.clock is not None):
+            ts = self._stamp()
+        self._last_ts = ts
+        self._queue.append((ev, ts, None))
+        self.lines += 1
+        if len(self._queue) >= WAKE_AT:
+            self._wake.set()
 
     def journal(self, ts: int, kind: str, payload: dict[str, Any]) -> None:
         """An engine decision (quote, guard verdict, flatten, note)."""
-        self._line({"k": kind, "t": ts, **payload})
+        self._last_ts = ts
+        self._queue.append((kind, ts, payload))
+        self.lines += 1
 
-    def maybe_flush(self, now: int) -> None:
-        if now - self._last_flush >= self.flush_ns:
-            self._last_flush = now
-            self.flush()
+    # --- the writer thread ---------------------------------------------------------------------
+
+    def _encode(self, item: tuple[Any, int, dict[str, Any] | None]) -> dict[str, Any]:
+        ev, ts, payload = item
+        if payload is not None:
+            return self.redactor.value({"k": ev, "t": ts, **payload})
+        obj = encode(ev, ts)
+        return obj if obj["k"] in MARKET_TEXT_FREE else self.redactor.value(obj)
+
+    def _drain(self) -> None:
+        with self._lock:  # one drainer at a time, so batches never interleave
+            q = self._queue
+            n = len(q)
+            if self.error:  # the disk refused: drop rather than grow without bound
+                q.clear()
+                return
+            if not n:
+                return
+            batch = [q.popleft() for _ in range(n)]
+            try:
+                data = "".join(_compact(self._encode(it)) + "\n" for it in batch)
+                self._sink.write(data.encode("utf-8"))
+            except Exception as exc:  # the thread must not die silently: say why, keep running
+                self.error = f"recording stopped: {exc}"
+                log.error("%s (%s)", self.error, self.path, exc_info=not isinstance(exc, OSError))
+
+    def _run(self) -> None:
+        while not self._closing:
+            self._wake.wait(self.flush_s)
+            self._wake.clear()
+            self._drain()
 
     def flush(self) -> None:
-        if self._buf:
-            self._file.write("\n".join(self._buf) + "\n")
-            self._buf.clear()
-        self._file.flush()
+        """Write what is queued now (tests, shutdown); the thread does it every `flush_s`."""
+        self._drain()
 
     def close(self, end_ts: int, reason: str) -> None:
-        if self._file.closed:
+        if self._closed:
             return
-        self.flush()
-        self._file.close()
+        self._closed = True
+        self._closing = True
+        self._wake.set()
+        self._thread.join()
+        self._drain()
+        try:
+            self._sink.close()
+        except OSError as exc:
+            self.error = self.error or f"recording stopped: {exc}"
         self.meta["end"] = _iso(end_ts)
         self.meta["end_ns"] = end_ts
         self.meta["exit_reason"] = reason
         self.meta["events"] = self.lines
+        if self.error:
+            self.meta["error"] = self.error
         self._write_meta()
