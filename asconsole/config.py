@@ -107,6 +107,10 @@ class RecordingSettings:
     flush_s: float = setting(1.0, "flush the recording at least this often, seconds", lo=0.05, hi=1)
 
 
+# Venue sections live with their venue; imported here, after `setting` exists, because they use it.
+from asconsole.venues.bybit.config import BybitSettings  # noqa: E402
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     market: MarketSettings = field(default_factory=MarketSettings)
@@ -115,6 +119,7 @@ class Settings:
     risk: RiskSettings = field(default_factory=RiskSettings)
     ui: UISettings = field(default_factory=UISettings)
     recording: RecordingSettings = field(default_factory=RecordingSettings)
+    bybit: BybitSettings = field(default_factory=BybitSettings)
 
     def replace(self, section: str, **changes: Any) -> Settings:
         """A copy with keys of one section changed (validated)."""
@@ -190,6 +195,9 @@ def _build(cls: type, values: dict[str, Any], where: str, section: str) -> Any:
 
 
 def _cross_check(obj: Any, where: str, section: str) -> None:
+    problem = obj.cross_check() if hasattr(obj, "cross_check") else ""
+    if problem:
+        raise ConfigError(f"{where}: [{section}] {problem}")
     if isinstance(obj, QuoteSettings) and obj.min_spread_dollar > obj.max_spread_dollar:
         raise ConfigError(
             f"{where}: [{section}] min_spread_dollar ({obj.min_spread_dollar:g}) must not exceed "
