@@ -18,22 +18,12 @@ from typing import Any, get_type_hints
 
 import tomli_w
 
+from asconsole.setting import setting
+from asconsole.venues.bybit.config import BybitSettings
+
 
 class ConfigError(ValueError):
     """One line for the operator: where, which key, what is allowed."""
-
-
-def setting(
-    default: Any,
-    doc: str,
-    *,
-    lo: float | None = None,
-    hi: float | None = None,
-    choices: tuple[str, ...] | None = None,
-    secret: bool = False,
-) -> Any:
-    meta = {"doc": doc, "lo": lo, "hi": hi, "choices": choices, "secret": secret}
-    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +95,6 @@ class RecordingSettings:
     enabled: bool = setting(True, "record every run under dir")
     dir: str = setting("sessions", "where session recordings go")
     flush_s: float = setting(1.0, "flush the recording at least this often, seconds", lo=0.05, hi=1)
-
-
-# Venue sections live with their venue; imported here, after `setting` exists, because they use it.
-from asconsole.venues.bybit.config import BybitSettings  # noqa: E402
 
 
 @dataclass(frozen=True, slots=True)

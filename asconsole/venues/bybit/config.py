@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from asconsole.config import setting
+from asconsole.setting import setting
 
 ENDPOINTS: dict[str, tuple[str, str, str]] = {
     # name: (REST base, public linear WS, private WS)

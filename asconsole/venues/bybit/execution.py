@@ -156,14 +156,20 @@ class BybitBroker:
 
     async def start(self) -> None:
         """Clock offset, key permissions, isolated margin and leverage (checked), the start
-        policy for what is already open, then the private socket and DCP."""
-        await self.rest.sync_time()
-        await self.check_permissions()
-        await self._setup_margin()
-        await self._apply_start_policy()
-        self._exec_since_ms = self.rest.now_ms()
-        await self._enable_dcp()
-        self._ws = await self._connect_private()
+        policy for what is already open, then the private socket and DCP. On failure the
+        connections are released and the error propagates."""
+        try:
+            await self.rest.sync_time()
+            await self.check_permissions()
+            await self._setup_margin()
+            await self._apply_start_policy()
+            self._exec_since_ms = self.rest.now_ms()
+            await self._enable_dcp()
+            self._ws = await self._connect_private()
+        except BaseException:
+            await self._tasks.cancel_all()
+            await self.rest.close()
+            raise
         self._tasks.spawn("bybit-private", self._private_loop())
         self._tasks.spawn("bybit-reconcile", self._reconcile_loop())
 

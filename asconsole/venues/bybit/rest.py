@@ -19,6 +19,7 @@ from yarl import URL
 
 from asconsole.clock import NS_PER_MS, Clock
 from asconsole.venues import net
+from asconsole.venues.base import VenueError
 from asconsole.venues.bybit.auth import Credentials, rest_headers
 from asconsole.venues.bybit.messages import Reply
 
@@ -97,7 +98,7 @@ class RestClient:
         reply = await self.request("GET", "/v5/market/time", signed=False)
         after = self._clock.now() // NS_PER_MS
         if not reply.ok:
-            raise ConnectionError(f"cannot read Bybit server time: {reply.explain()}")
+            raise VenueError(f"cannot read Bybit server time: {reply.explain()}")
         nano = reply.result.get("timeNano")
         server_ms = int(nano) // 1_000_000 if nano else reply.time_ms
         self.offset_ms = server_ms - (before + after) // 2
@@ -128,7 +129,7 @@ class RestClient:
                 resynced = True
                 try:
                     await self.sync_time()
-                except ConnectionError:
+                except VenueError:
                     return reply
                 continue
             if reply.code == RATE_LIMITED:

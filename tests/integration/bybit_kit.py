@@ -1,0 +1,58 @@
+"""Builders shared by the Bybit integration tests and the benchmark."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
+
+from asconsole.clock import WallClock
+from asconsole.config import Settings
+from asconsole.venues.bybit.auth import Credentials
+from asconsole.venues.bybit.execution import BybitBroker
+from tests.integration.fake_bybit import API_KEY, API_SECRET, INSTRUMENT, FakeBybit
+
+T = TypeVar("T")
+
+
+def settings(fake: FakeBybit, **bybit: Any) -> Settings:
+    return Settings().replace("bybit", **(fake.urls() | bybit))
+
+
+def broker(fake: FakeBybit, *, secret: str = API_SECRET, **bybit: Any) -> BybitBroker:
+    s = settings(fake, **bybit)
+    return BybitBroker(
+        INSTRUMENT, s.bybit, WallClock(), Credentials(API_KEY, secret),
+        leverage=10, rng=random.Random(1), ping_s=5.0,
+    )
+
+
+class Collector:
+    """Reads an async iterator in the background into a list the test can wait on."""
+
+    def __init__(self, source: AsyncIterator[T]) -> None:
+        self.items: list[Any] = []
+        self._task = asyncio.get_running_loop().create_task(self._run(source))
+
+    async def _run(self, source: AsyncIterator[Any]) -> None:
+        async for item in source:
+            self.items.append(item)
+
+    async def wait(self, pred: Callable[[list[Any]], bool], timeout: float = 3.0) -> list[Any]:
+        async with asyncio.timeout(timeout):
+            while not pred(self.items):
+                await asyncio.sleep(0.005)
+        return self.items
+
+    def of(self, kind: type) -> list[Any]:
+        return [i for i in self.items if isinstance(i, kind)]
+
+    def stop(self) -> None:
+        self._task.cancel()
+
+
+async def until(pred: Callable[[], bool], timeout: float = 3.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not pred():
+            await asyncio.sleep(0.005)
