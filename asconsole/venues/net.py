@@ -28,8 +28,11 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
+import aiohttp_socks
+import python_socks
 import websockets
 from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import WebSocketException
 
 from asconsole.clock import NS_PER_S, Clock
 
@@ -37,6 +40,17 @@ log = logging.getLogger(__name__)
 
 PROXY_ENV = "SOCKS5_PROXY"
 PROXY_SCHEMES = ("socks5", "socks5h")
+
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncio.TimeoutError,
+    aiohttp.ClientError,
+    WebSocketException,
+    python_socks.ProxyError,
+    aiohttp_socks.ProxyError,
+)
+"""What a failed network path raises (refused, reset, timed out, handshake or proxy refused):
+the errors a reconnect loop retries. Anything else is a bug and propagates."""
 
 
 class ProxyError(ValueError):
@@ -123,10 +137,8 @@ def http_session(proxy: Proxy | None = None, *, timeout: float = 10.0) -> aiohtt
     `ws_connect`. Must be created inside a running event loop."""
     connector: aiohttp.BaseConnector | None = None
     if proxy is not None:
-        from aiohttp_socks import ProxyConnector, ProxyType
-
-        connector = ProxyConnector(
-            proxy_type=ProxyType.SOCKS5,
+        connector = aiohttp_socks.ProxyConnector(
+            proxy_type=aiohttp_socks.ProxyType.SOCKS5,
             host=proxy.host,
             port=proxy.port,
             username=proxy.username,

@@ -123,7 +123,7 @@ class BybitFeed:
                         await self._send(ws, "subscribe", [self.book_topic])
             except ConnectionClosed as exc:
                 reason = f"socket closed ({exc.rcvd.code if exc.rcvd else 'no close frame'})"
-            except OSError as exc:
+            except net.NETWORK_ERRORS as exc:
                 reason = f"socket error: {exc}"
             self._ws = None
             if self._stopped:
@@ -138,9 +138,7 @@ class BybitFeed:
                 self._ws = await self._connect()
                 self.reconnects += 1
                 return self._ws
-            except (OSError, asyncio.TimeoutError, ConnectionClosed) as exc:
-                log.warning("Bybit public reconnect failed: %s", exc)
-            except Exception as exc:  # websockets' InvalidHandshake, proxy errors
+            except net.NETWORK_ERRORS as exc:
                 log.warning("Bybit public reconnect failed: %s", exc)
         return None
 

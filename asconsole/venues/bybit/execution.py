@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
 
 from asconsole.clock import NS_PER_MS, Clock
 from asconsole.domain import (
@@ -548,7 +547,7 @@ class BybitBroker:
                     async for raw in ws:
                         self._on_private(json.loads(raw))
                         backoff.reset()
-                except (ConnectionClosed, OSError) as exc:
+                except net.NETWORK_ERRORS as exc:
                     log.warning("Bybit private socket lost: %s", exc)
                 self._ws = None
             if self._stopping:
@@ -556,12 +555,13 @@ class BybitBroker:
             await asyncio.sleep(backoff.next_delay())
             try:
                 self._ws = await self._connect_private()
-            except VenueError:
-                raise
-            except Exception as exc:  # network, handshake, proxy: try again
+            except net.NETWORK_ERRORS as exc:
                 log.warning("Bybit private reconnect failed: %s", exc)
                 continue
-            await self.reconcile("private socket reconnected")
+            try:
+                await self.reconcile("private socket reconnected")
+            except VenueError as exc:
+                log.warning("Bybit reconcile after reconnect failed (retried periodically): %s", exc)
 
     async def _reconcile_loop(self) -> None:
         while True:

@@ -179,6 +179,6 @@ class RestClient:
                     return Reply(RATE_LIMITED, f"HTTP {resp.status}", {}, 0), None
                 text = await resp.text()
             body = json.loads(text)
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as exc:
+        except (*net.NETWORK_ERRORS, ValueError) as exc:
             return Reply(TRANSPORT_ERROR, f"network: {type(exc).__name__}: {exc}", {}, 0), None
         return Reply.parse(body), int(reset) if reset else None
