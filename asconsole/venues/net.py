@@ -131,10 +131,16 @@ async def ws_connect(
     )
 
 
-def http_session(proxy: Proxy | None = None, *, timeout: float = 10.0) -> aiohttp.ClientSession:
+def http_session(
+    proxy: Proxy | None = None,
+    *,
+    timeout: float = 10.0,
+    trace_configs: list[aiohttp.TraceConfig] | None = None,
+) -> aiohttp.ClientSession:
     """An aiohttp session, direct or through the SOCKS5 proxy (aiohttp-socks' connector: aiohttp
     has no SOCKS support of its own). Environment proxies are ignored for the same reason as in
-    `ws_connect`. Must be created inside a running event loop."""
+    `ws_connect`. `trace_configs` lets a benchmark see when a request's bytes leave. Must be
+    created inside a running event loop."""
     connector: aiohttp.BaseConnector | None = None
     if proxy is not None:
         connector = aiohttp_socks.ProxyConnector(
@@ -149,6 +155,7 @@ def http_session(proxy: Proxy | None = None, *, timeout: float = 10.0) -> aiohtt
         connector=connector,
         timeout=aiohttp.ClientTimeout(total=timeout),
         trust_env=False,
+        trace_configs=trace_configs,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from asconsole.clock import WallClock
 from asconsole.config import Settings
+from asconsole.domain import BookDelta, BookSnapshot, MarketEvent
 from asconsole.venues.bybit.auth import Credentials
 from asconsole.venues.bybit.execution import BybitBroker
 from tests.integration.fake_bybit import API_KEY, API_SECRET, INSTRUMENT, FakeBybit
@@ -56,3 +57,22 @@ async def until(pred: Callable[[], bool], timeout: float = 3.0) -> None:
     async with asyncio.timeout(timeout):
         while not pred():
             await asyncio.sleep(0.005)
+
+
+class DictBook:
+    """The simplest correct book: what the feed's events must rebuild."""
+
+    def __init__(self) -> None:
+        self.bids: dict[int, int] = {}
+        self.asks: dict[int, int] = {}
+
+    def apply(self, ev: MarketEvent) -> None:
+        if isinstance(ev, BookSnapshot):
+            self.bids, self.asks = dict(ev.bids), dict(ev.asks)
+        elif isinstance(ev, BookDelta):
+            for book, levels in ((self.bids, ev.bids), (self.asks, ev.asks)):
+                for price, size in levels:
+                    if size:
+                        book[price] = size
+                    else:
+                        book.pop(price, None)

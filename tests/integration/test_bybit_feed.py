@@ -4,30 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from asconsole.domain import BookDelta, BookSnapshot, FeedStatus, MarkPrice, MarketEvent, Side, Trade
+from asconsole.domain import BookDelta, BookSnapshot, FeedStatus, MarkPrice, Side, Trade
 from asconsole.venues.bybit import make_feed
 from asconsole.venues.bybit.data import BybitFeed
-from tests.integration.bybit_kit import Collector, settings
+from tests.integration.bybit_kit import Collector, DictBook, settings
 from tests.integration.fake_bybit import INSTRUMENT, FakeBybit
-
-
-class DictBook:
-    """The simplest correct book: what the feed's events must rebuild."""
-
-    def __init__(self) -> None:
-        self.bids: dict[int, int] = {}
-        self.asks: dict[int, int] = {}
-
-    def apply(self, ev: MarketEvent) -> None:
-        if isinstance(ev, BookSnapshot):
-            self.bids, self.asks = dict(ev.bids), dict(ev.asks)
-        elif isinstance(ev, BookDelta):
-            for book, levels in ((self.bids, ev.bids), (self.asks, ev.asks)):
-                for price, size in levels:
-                    if size:
-                        book[price] = size
-                    else:
-                        book.pop(price, None)
 
 
 async def _start(fake: FakeBybit, **kw: object) -> tuple[BybitFeed, Collector]:

@@ -56,6 +56,7 @@ class RestClient:
         proxy: net.Proxy | None = None,
         rng: random.Random | None = None,
         timeout: float = 10.0,
+        trace_configs: list[aiohttp.TraceConfig] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.creds = creds
@@ -64,6 +65,7 @@ class RestClient:
         self._clock = clock
         self._proxy = proxy
         self._timeout = timeout
+        self._trace_configs = trace_configs
         self._session: aiohttp.ClientSession | None = None
         self._ip_bucket = net.TokenBucket(IP_RATE, IP_RATE, clock)
         self._buckets: dict[str, net.TokenBucket] = {}
@@ -85,7 +87,9 @@ class RestClient:
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None:
-            self._session = net.http_session(self._proxy, timeout=self._timeout)
+            self._session = net.http_session(
+                self._proxy, timeout=self._timeout, trace_configs=self._trace_configs
+            )
         return self._session
 
     def now_ms(self) -> int:
