@@ -57,6 +57,8 @@ class Faults:
     rate_reset_ms: int = 300
     duplicate_executions: bool = False
     duplicate_filled: bool = False
+    mute_public: bool = False
+    """Public sockets stop answering pings (a half-dead connection)."""
 
 
 class FakeBybit:
@@ -329,7 +331,7 @@ class FakeBybit:
                     continue
                 req = json.loads(m.data)
                 op = req.get("op")
-                if op == "ping":
+                if op == "ping" and not self.faults.mute_public:
                     await self._send(ws, {"success": True, "ret_msg": "pong", "conn_id": "c", "op": "ping"})
                 elif op in ("subscribe", "unsubscribe"):
                     args = req.get("args", [])

@@ -107,3 +107,26 @@ def test_reconnect_after_server_drops_socket_gives_status_then_fresh_snapshot() 
         await fake.stop()
 
     asyncio.run(main())
+
+
+def test_silent_socket_is_closed_by_keepalive_and_reconnected() -> None:
+    async def main() -> None:
+        fake = FakeBybit()
+        await fake.start()
+        fake.set_book({1000: 5}, {1001: 4})
+        feed = BybitFeed(INSTRUMENT, settings(fake).bybit.urls()[1], ping_s=0.05)
+        await feed.start()
+        events = Collector(feed.events())
+        await events.wait(lambda e: len(events.of(FeedStatus)) == 1)
+        await asyncio.sleep(0.2)  # pongs keep a healthy socket open
+        assert len(events.of(FeedStatus)) == 1
+        fake.faults.mute_public = True
+        await events.wait(lambda e: len(events.of(FeedStatus)) == 2)
+        assert "closed" in events.of(FeedStatus)[1].reason
+        fake.faults.mute_public = False
+        await events.wait(lambda e: len(events.of(FeedStatus)) == 3, timeout=5)
+        assert events.of(FeedStatus)[2].connected and len(events.of(BookSnapshot)) == 2
+        await feed.stop()
+        await fake.stop()
+
+    asyncio.run(main())

@@ -24,7 +24,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from asconsole.clock import NS_PER_S, Clock, WallClock
+from asconsole.clock import Clock, WallClock
 from asconsole.domain import (
     BookDelta,
     BookSnapshot,
@@ -37,6 +37,7 @@ from asconsole.domain import (
 from asconsole.venues import net
 from asconsole.venues.base import VenueError
 from asconsole.venues.bybit.messages import parse_book, parse_mark, parse_trades
+from asconsole.venues.bybit.ws import keepalive
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +97,7 @@ class BybitFeed:
         await ws.send(json.dumps({"req_id": str(self._req), "op": op, "args": args}))
 
     async def _keepalive(self, ws: ClientConnection) -> None:
-        """Ping on schedule; close a socket that has been silent for two periods."""
-        while True:
-            await asyncio.sleep(self.ping_s)
-            if self._clock.now() - self._last_rx > 2 * self.ping_s * NS_PER_S:
-                log.warning("Bybit public socket silent for %.0f s: reconnecting", 2 * self.ping_s)
-                await ws.close()
-                return
-            await ws.send('{"op":"ping"}')
+        await keepalive(ws, self.ping_s, self._clock, lambda: self._last_rx, "public")
 
     async def events(self) -> AsyncIterator[MarketEvent]:
         while not self._stopped:

@@ -67,6 +67,7 @@ from asconsole.venues.bybit.messages import (
     parse_wallet,
 )
 from asconsole.venues.bybit.rest import RestClient
+from asconsole.venues.bybit.ws import keepalive
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,7 @@ class BybitBroker:
         self._seen_execs: OrderedDict[str, None] = OrderedDict()
         self._exec_since_ms = 0
         self._ws: ClientConnection | None = None
+        self._last_rx = 0
         self._stopping = False
         self._failure: BaseException | None = None
         self._position = VenuePosition(0)
@@ -411,6 +413,8 @@ class BybitBroker:
         if t is None:
             self._reject(a.client_id, "no working order with this id", "amend")
             return
+        if (a.price, a.qty) == (t.price, t.qty):
+            return  # nothing to change; Bybit would refuse an empty amend
         body: dict[str, Any] = {"category": CATEGORY, "symbol": self.instrument.symbol, **self._ref(t)}
         if a.price != t.price:
             body["price"] = self.instrument.price_str(a.price)
@@ -500,6 +504,10 @@ class BybitBroker:
 
     def _on_private(self, msg: dict[str, Any]) -> None:
         topic = msg.get("topic")
+        if topic is None:
+            if msg.get("op") == "subscribe" and not msg.get("success"):
+                log.error("Bybit refused the private subscription: %s", msg.get("ret_msg"))
+            return
         rows = msg.get("data") or []
         sym = self.instrument.symbol
         if topic == "order":
@@ -530,13 +538,12 @@ class BybitBroker:
             raise VenueError(f"Bybit private socket auth refused: {reply.get('ret_msg') or reply}")
         topics = ["order", "execution", "position", "wallet"] + (["dcp"] if self.dcp_active else [])
         await ws.send(json.dumps({"req_id": "sub", "op": "subscribe", "args": topics}))
+        self._last_rx = self._clock.now()
         self._tasks.spawn(f"bybit-private-ping-{id(ws)}", self._keepalive(ws))
         return ws
 
     async def _keepalive(self, ws: ClientConnection) -> None:
-        while True:
-            await asyncio.sleep(self.ping_s)
-            await ws.send('{"op":"ping"}')
+        await keepalive(ws, self.ping_s, self._clock, lambda: self._last_rx, "private")
 
     async def _private_loop(self) -> None:
         backoff = net.Backoff(self._rng, base=0.5, cap=30.0)
@@ -545,6 +552,7 @@ class BybitBroker:
             if ws is not None:
                 try:
                     async for raw in ws:
+                        self._last_rx = self._clock.now()
                         self._on_private(json.loads(raw))
                         backoff.reset()
                 except net.NETWORK_ERRORS as exc:
