@@ -49,19 +49,37 @@ def book_messages(n: int, seed: int = 1) -> tuple[str, list[str]]:
         return [inst.price_str(p), inst.qty_str(s)]
 
     snap = {
-        "topic": f"orderbook.{DEPTH}.BTCUSDT", "type": "snapshot", "ts": 1, "cts": 1,
-        "data": {"s": "BTCUSDT", "u": 100, "seq": 1000,
-                 "b": [row(MID - i, rng.randint(1, 900)) for i in range(DEPTH)],
-                 "a": [row(MID + 1 + i, rng.randint(1, 900)) for i in range(DEPTH)]},
+        "topic": f"orderbook.{DEPTH}.BTCUSDT",
+        "type": "snapshot",
+        "ts": 1,
+        "cts": 1,
+        "data": {
+            "s": "BTCUSDT",
+            "u": 100,
+            "seq": 1000,
+            "b": [row(MID - i, rng.randint(1, 900)) for i in range(DEPTH)],
+            "a": [row(MID + 1 + i, rng.randint(1, 900)) for i in range(DEPTH)],
+        },
     }
     deltas = []
     for k in range(n):
+
         def side(sign: int) -> list[list[str]]:
-            return [row(MID + sign * rng.randint(0, DEPTH) + (1 if sign > 0 else 0),
-                        0 if rng.random() < 0.2 else rng.randint(1, 900))
-                    for _ in range(rng.randint(0, 4))]
-        msg = {"topic": f"orderbook.{DEPTH}.BTCUSDT", "type": "delta", "ts": 2 + k, "cts": 2 + k,
-               "data": {"s": "BTCUSDT", "u": 101 + k, "seq": 1001 + k, "b": side(-1), "a": side(1)}}
+            return [
+                row(
+                    MID + sign * rng.randint(0, DEPTH) + (1 if sign > 0 else 0),
+                    0 if rng.random() < 0.2 else rng.randint(1, 900),
+                )
+                for _ in range(rng.randint(0, 4))
+            ]
+
+        msg = {
+            "topic": f"orderbook.{DEPTH}.BTCUSDT",
+            "type": "delta",
+            "ts": 2 + k,
+            "cts": 2 + k,
+            "data": {"s": "BTCUSDT", "u": 101 + k, "seq": 1001 + k, "b": side(-1), "a": side(1)},
+        }
         deltas.append(json.dumps(msg))
     return json.dumps(snap), deltas
 
@@ -96,9 +114,12 @@ def in_process(n: int) -> None:
     full_s = time.perf_counter() - t
     levels = sum(len(d["data"]["b"]) + len(d["data"]["a"]) for d in map(json.loads, deltas)) / n
     print(f"in process, {n} depth-{DEPTH} deltas, {levels:.1f} levels per delta on average:")
-    for name, s in (("json.loads only", json_s), ("parse to ticks/lots", parse_s),
-                    ("feed handler (parse + u/seq checks + events)", handler_s),
-                    ("feed handler + dict book apply", full_s)):
+    for name, s in (
+        ("json.loads only", json_s),
+        ("parse to ticks/lots", parse_s),
+        ("feed handler (parse + u/seq checks + events)", handler_s),
+        ("feed handler + dict book apply", full_s),
+    ):
         print(f"  {name:46s} {n / s:>10,.0f} msg/s  {s / n * 1e6:6.2f} us/msg")
 
 
@@ -111,7 +132,9 @@ def serve(port_q: Any, deltas: list[str]) -> None:
         fake.u = 100
         await fake.start()
         port_q.put(fake.port)
-        while not any(t.startswith("orderbook.") for t in sum(map(list, fake._public.values()), [])):
+        while not any(
+            t.startswith("orderbook.") for t in sum(map(list, fake._public.values()), [])
+        ):
             await asyncio.sleep(0.01)
         ws = next(iter(fake._public))
         await asyncio.sleep(0.2)
@@ -160,8 +183,10 @@ async def over_websocket(n: int) -> None:
                     break
         elapsed = time.perf_counter() - first
         await feed.stop()
-        print(f"over a 127.0.0.1 WebSocket (fake in a child process), {n} deltas: "
-              f"{(n - 1) / elapsed:,.0f} msg/s sustained (receive + parse + checks + dict book)")
+        print(
+            f"over a 127.0.0.1 WebSocket (fake in a child process), {n} deltas: "
+            f"{(n - 1) / elapsed:,.0f} msg/s sustained (receive + parse + checks + dict book)"
+        )
     finally:
         proc.kill()
 
@@ -180,10 +205,12 @@ async def cancel_all_latency(rounds: int) -> None:
         trace = aiohttp.TraceConfig()
         trace.on_request_chunk_sent.append(on_chunk)
         clock = WallClock()
-        rest = RestClient(s.bybit.rest_url, clock, creds=Credentials(API_KEY, API_SECRET),
-                          trace_configs=[trace])
-        broker = BybitBroker(INSTRUMENT, s.bybit, clock, Credentials(API_KEY, API_SECRET),
-                             leverage=10, rest=rest)
+        rest = RestClient(
+            s.bybit.rest_url, clock, creds=Credentials(API_KEY, API_SECRET), trace_configs=[trace]
+        )
+        broker = BybitBroker(
+            INSTRUMENT, s.bybit, clock, Credentials(API_KEY, API_SECRET), leverage=10, rest=rest
+        )
         await broker.start()
         to_wire: list[float] = []
         round_trip: list[float] = []
@@ -199,8 +226,10 @@ async def cancel_all_latency(rounds: int) -> None:
 
         def stats(xs: list[float]) -> str:
             xs = sorted(xs)
-            return (f"median {statistics.median(xs):7.0f} us  p90 {xs[int(len(xs) * 0.9)]:7.0f} us  "
-                    f"max {xs[-1]:7.0f} us")
+            return (
+                f"median {statistics.median(xs):7.0f} us  p90 {xs[int(len(xs) * 0.9)]:7.0f} us  "
+                f"max {xs[-1]:7.0f} us"
+            )
 
         print(f"cancel-all, {rounds} rounds over keep-alive HTTP to 127.0.0.1:")
         print(f"  submit() called -> request body written to the socket: {stats(to_wire)}")

@@ -163,7 +163,7 @@ class Backoff:
     """Reconnect delays: min(cap, base * 2**attempt) scaled by a uniform jitter in [0.5, 1],
     so a fleet of clients does not reconnect in lockstep yet the wait never collapses to zero."""
 
-    __slots__ = ("base", "cap", "_rng", "attempt")
+    __slots__ = ("_rng", "attempt", "base", "cap")
 
     def __init__(self, rng: random.Random, base: float = 0.5, cap: float = 30.0) -> None:
         self.base = base
@@ -172,7 +172,7 @@ class Backoff:
         self.attempt = 0
 
     def next_delay(self) -> float:
-        delay = min(self.cap, self.base * (2**self.attempt))
+        delay: float = min(self.cap, self.base * 2.0**self.attempt)
         self.attempt += 1
         return delay * self._rng.uniform(0.5, 1.0)
 
@@ -186,7 +186,7 @@ class TokenBucket:
     tests drive it with an `EventClock`. `block_for` holds every request back (a venue said
     "rate limited" and named when it resets)."""
 
-    __slots__ = ("rate", "burst", "_clock", "_tokens", "_last", "_blocked_until")
+    __slots__ = ("_blocked_until", "_clock", "_last", "_tokens", "burst", "rate")
 
     def __init__(self, rate: float, burst: float, clock: Clock) -> None:
         if rate <= 0 or burst < 1:

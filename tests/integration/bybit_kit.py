@@ -24,8 +24,13 @@ def settings(fake: FakeBybit, **bybit: Any) -> Settings:
 def broker(fake: FakeBybit, *, secret: str = API_SECRET, **bybit: Any) -> BybitBroker:
     s = settings(fake, **bybit)
     return BybitBroker(
-        INSTRUMENT, s.bybit, WallClock(), Credentials(API_KEY, secret),
-        leverage=10, rng=random.Random(1), ping_s=5.0,
+        INSTRUMENT,
+        s.bybit,
+        WallClock(),
+        Credentials(API_KEY, secret),
+        leverage=10,
+        rng=random.Random(1),
+        ping_s=5.0,
     )
 
 

@@ -130,8 +130,13 @@ class FakeBybit:
         """Replace the book without publishing (use before clients subscribe)."""
         self.bids, self.asks = dict(bids), dict(asks)
 
-    async def set_levels(self, bids: dict[int, int] | None = None, asks: dict[int, int] | None = None,
-                         *, gap: bool = False) -> None:
+    async def set_levels(
+        self,
+        bids: dict[int, int] | None = None,
+        asks: dict[int, int] | None = None,
+        *,
+        gap: bool = False,
+    ) -> None:
         """Change levels (size 0 deletes) and publish one delta; `gap` skips an update id."""
         bids, asks = bids or {}, asks or {}
         for book, changes in ((self.bids, bids), (self.asks, asks)):
@@ -190,11 +195,19 @@ class FakeBybit:
                 "topic": f"publicTrade.{self.symbol}",
                 "type": "snapshot",
                 "ts": ts,
-                "data": [{
-                    "T": ts, "s": self.symbol, "S": taker_side, "v": self.inst.qty_str(qty),
-                    "p": self.inst.price_str(price), "L": "ZeroPlusTick", "i": str(next(self._ids)),
-                    "BT": False, "seq": self.seq,
-                }],
+                "data": [
+                    {
+                        "T": ts,
+                        "s": self.symbol,
+                        "S": taker_side,
+                        "v": self.inst.qty_str(qty),
+                        "p": self.inst.price_str(price),
+                        "L": "ZeroPlusTick",
+                        "i": str(next(self._ids)),
+                        "BT": False,
+                        "seq": self.seq,
+                    }
+                ],
             },
         )
         left = qty
@@ -214,8 +227,12 @@ class FakeBybit:
     async def publish_mark(self, price: str) -> None:
         await self._publish(
             f"tickers.{self.symbol}",
-            {"topic": f"tickers.{self.symbol}", "type": "delta", "ts": self.now_ms(),
-             "data": {"symbol": self.symbol, "markPrice": price}},
+            {
+                "topic": f"tickers.{self.symbol}",
+                "type": "delta",
+                "ts": self.now_ms(),
+                "data": {"symbol": self.symbol, "markPrice": price},
+            },
         )
 
     async def _publish(self, topic: str, msg: dict[str, Any]) -> None:
@@ -261,13 +278,25 @@ class FakeBybit:
         rate = 0.0002 if maker else 0.00055
         value = self.inst.notional(price, n)
         ex = {
-            "category": "linear", "symbol": self.symbol, "orderId": o.order_id,
-            "orderLinkId": o.link_id, "side": o.side, "orderPrice": self.inst.price_str(o.price),
-            "orderQty": self.inst.qty_str(o.qty), "leavesQty": self.inst.qty_str(o.leaves),
-            "execId": f"e{next(self._ids)}", "execPrice": self.inst.price_str(price),
-            "execQty": self.inst.qty_str(n), "execValue": f"{value:.4f}",
-            "execFee": f"{value * rate:.6f}", "feeRate": str(rate), "execTime": str(self.now_ms()),
-            "isMaker": maker, "execType": "Trade", "closedSize": "0", "execPnl": "0",
+            "category": "linear",
+            "symbol": self.symbol,
+            "orderId": o.order_id,
+            "orderLinkId": o.link_id,
+            "side": o.side,
+            "orderPrice": self.inst.price_str(o.price),
+            "orderQty": self.inst.qty_str(o.qty),
+            "leavesQty": self.inst.qty_str(o.leaves),
+            "execId": f"e{next(self._ids)}",
+            "execPrice": self.inst.price_str(price),
+            "execQty": self.inst.qty_str(n),
+            "execValue": f"{value:.4f}",
+            "execFee": f"{value * rate:.6f}",
+            "feeRate": str(rate),
+            "execTime": str(self.now_ms()),
+            "isMaker": maker,
+            "execType": "Trade",
+            "closedSize": "0",
+            "execPnl": "0",
         }
         self.executions.append(ex)
         await self._private_push("order", [self._order_row(o)])
@@ -279,26 +308,50 @@ class FakeBybit:
 
     def _order_row(self, o: FakeOrder) -> dict[str, Any]:
         return {
-            "category": "linear", "symbol": self.symbol, "orderId": o.order_id,
-            "orderLinkId": o.link_id, "side": o.side, "price": self.inst.price_str(o.price),
-            "qty": self.inst.qty_str(o.qty), "orderStatus": o.status, "cancelType": o.cancel_type,
-            "rejectReason": o.reject_reason, "avgPrice": "", "leavesQty": self.inst.qty_str(o.leaves),
-            "cumExecQty": self.inst.qty_str(o.filled), "cumExecValue": "0",
-            "timeInForce": o.tif, "orderType": "Limit", "reduceOnly": False,
-            "createdTime": str(o.created), "updatedTime": str(o.updated or o.created),
+            "category": "linear",
+            "symbol": self.symbol,
+            "orderId": o.order_id,
+            "orderLinkId": o.link_id,
+            "side": o.side,
+            "price": self.inst.price_str(o.price),
+            "qty": self.inst.qty_str(o.qty),
+            "orderStatus": o.status,
+            "cancelType": o.cancel_type,
+            "rejectReason": o.reject_reason,
+            "avgPrice": "",
+            "leavesQty": self.inst.qty_str(o.leaves),
+            "cumExecQty": self.inst.qty_str(o.filled),
+            "cumExecValue": "0",
+            "timeInForce": o.tif,
+            "orderType": "Limit",
+            "reduceOnly": False,
+            "createdTime": str(o.created),
+            "updatedTime": str(o.updated or o.created),
         }
 
     def _position_row(self) -> dict[str, Any]:
         side = "" if self.position == 0 else ("Buy" if self.position > 0 else "Sell")
         return {
-            "category": "linear", "symbol": self.symbol, "side": side,
-            "size": self.inst.qty_str(abs(self.position)), "positionIdx": 0,
-            "avgPrice": f"{self.entry:.2f}", "entryPrice": f"{self.entry:.2f}",
-            "leverage": self.leverage, "liqPrice": "", "markPrice": "", "positionStatus": "Normal",
+            "category": "linear",
+            "symbol": self.symbol,
+            "side": side,
+            "size": self.inst.qty_str(abs(self.position)),
+            "positionIdx": 0,
+            "avgPrice": f"{self.entry:.2f}",
+            "entryPrice": f"{self.entry:.2f}",
+            "leverage": self.leverage,
+            "liqPrice": "",
+            "markPrice": "",
+            "positionStatus": "Normal",
         }
 
     async def _private_push(self, topic: str, rows: list[dict[str, Any]]) -> None:
-        msg = {"id": f"p{next(self._ids)}", "topic": topic, "creationTime": self.now_ms(), "data": rows}
+        msg = {
+            "id": f"p{next(self._ids)}",
+            "topic": topic,
+            "creationTime": self.now_ms(),
+            "data": rows,
+        }
         for ws, topics in list(self._private.items()):
             if topic in topics:
                 await self._send(ws, msg)
@@ -332,11 +385,21 @@ class FakeBybit:
                 req = json.loads(m.data)
                 op = req.get("op")
                 if op == "ping" and not self.faults.mute_public:
-                    await self._send(ws, {"success": True, "ret_msg": "pong", "conn_id": "c", "op": "ping"})
+                    await self._send(
+                        ws, {"success": True, "ret_msg": "pong", "conn_id": "c", "op": "ping"}
+                    )
                 elif op in ("subscribe", "unsubscribe"):
                     args = req.get("args", [])
-                    await self._send(ws, {"success": True, "ret_msg": "", "conn_id": "c",
-                                          "req_id": req.get("req_id", ""), "op": op})
+                    await self._send(
+                        ws,
+                        {
+                            "success": True,
+                            "ret_msg": "",
+                            "conn_id": "c",
+                            "req_id": req.get("req_id", ""),
+                            "op": op,
+                        },
+                    )
                     for t in args:
                         if op == "unsubscribe":
                             topics.discard(t)
@@ -362,32 +425,63 @@ class FakeBybit:
                 if op == "auth":
                     key, expires, sig = req["args"]
                     secret = self.keys.get(key)
-                    good = secret is not None and int(expires) > self.now_ms() and hmac.compare_digest(
-                        sig, _sign(secret, f"GET/realtime{expires}")
+                    good = (
+                        secret is not None
+                        and int(expires) > self.now_ms()
+                        and hmac.compare_digest(sig, _sign(secret, f"GET/realtime{expires}"))
                     )
                     authed = good
-                    await self._send(ws, {"success": good, "ret_msg": "" if good else "Invalid sign",
-                                          "op": "auth", "conn_id": "c"})
+                    await self._send(
+                        ws,
+                        {
+                            "success": good,
+                            "ret_msg": "" if good else "Invalid sign",
+                            "op": "auth",
+                            "conn_id": "c",
+                        },
+                    )
                 elif op == "ping":
-                    await self._send(ws, {"op": "pong", "args": [str(self.now_ms())], "conn_id": "c"})
+                    await self._send(
+                        ws, {"op": "pong", "args": [str(self.now_ms())], "conn_id": "c"}
+                    )
                 elif op == "subscribe":
                     if not authed:
-                        await self._send(ws, {"success": False, "ret_msg": "not authed", "op": "subscribe"})
+                        await self._send(
+                            ws, {"success": False, "ret_msg": "not authed", "op": "subscribe"}
+                        )
                         continue
                     topics.update(req.get("args", []))
                     self._private[ws] = topics
-                    await self._send(ws, {"success": True, "ret_msg": "", "op": "subscribe",
-                                          "req_id": req.get("req_id", ""), "conn_id": "c"})
+                    await self._send(
+                        ws,
+                        {
+                            "success": True,
+                            "ret_msg": "",
+                            "op": "subscribe",
+                            "req_id": req.get("req_id", ""),
+                            "conn_id": "c",
+                        },
+                    )
         finally:
             self._private.pop(ws, None)
         return ws
 
     # --- REST ---------------------------------------------------------------------------
 
-    def _reply(self, code: int = 0, msg: str = "OK", result: Any = None,
-               headers: dict[str, str] | None = None) -> web.Response:
-        body = {"retCode": code, "retMsg": msg, "result": result if result is not None else {},
-                "retExtInfo": {}, "time": self.now_ms()}
+    def _reply(
+        self,
+        code: int = 0,
+        msg: str = "OK",
+        result: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> web.Response:
+        body = {
+            "retCode": code,
+            "retMsg": msg,
+            "result": result if result is not None else {},
+            "retExtInfo": {},
+            "time": self.now_ms(),
+        }
         return web.json_response(body, headers=headers)
 
     def _check_sign(self, request: web.Request, payload: str) -> web.Response | None:
@@ -403,7 +497,13 @@ class FakeBybit:
             return self._reply(10001, "bad timestamp header")
         now = self.now_ms()
         if not (now - rw <= ts < now + 1000):
-            return self._reply(10002, f"invalid request, please check your server timestamp or recv_window param. req_timestamp[{ts}],server_timestamp[{now}],recv_window[{rw}]")
+            return self._reply(
+                10002,
+                (
+                    "invalid request, please check your server timestamp or recv_window param. "
+                    f"req_timestamp[{ts}],server_timestamp[{now}],recv_window[{rw}]"
+                ),
+            )
         expected = _sign(secret, f"{ts}{key}{rw}{payload}")
         if not hmac.compare_digest(expected, h.get("X-BAPI-SIGN", "")):
             self.sign_failures += 1
@@ -428,10 +528,18 @@ class FakeBybit:
         if left > 0:
             self.faults.rate_limit[path] = left - 1
             reset = self.now_ms() + self.faults.rate_reset_ms
-            return self._reply(10006, "Too many visits!", headers={
-                "X-Bapi-Limit": "10", "X-Bapi-Limit-Status": "0",
-                "X-Bapi-Limit-Reset-Timestamp": str(reset)})
-        handler = getattr(self, "_h_" + path.removeprefix("/v5/").replace("/", "_").replace("-", "_"), None)
+            return self._reply(
+                10006,
+                "Too many visits!",
+                headers={
+                    "X-Bapi-Limit": "10",
+                    "X-Bapi-Limit-Status": "0",
+                    "X-Bapi-Limit-Reset-Timestamp": str(reset),
+                },
+            )
+        handler = getattr(
+            self, "_h_" + path.removeprefix("/v5/").replace("/", "_").replace("-", "_"), None
+        )
         if handler is None:
             return self._reply(10017, "route not found")
         return await handler(params)
@@ -443,21 +551,55 @@ class FakeBybit:
     async def _h_market_instruments_info(self, p: dict[str, Any]) -> web.Response:
         if p.get("symbol") != self.symbol:
             return self._reply(result={"category": "linear", "list": []})
-        return self._reply(result={"category": "linear", "list": [{
-            "symbol": self.symbol, "contractType": "LinearPerpetual", "status": "Trading",
-            "baseCoin": "BTC", "quoteCoin": "USDT",
-            "priceFilter": {"minPrice": "0.10", "maxPrice": "1999999.80", "tickSize": "0.10"},
-            "lotSizeFilter": {"maxOrderQty": "1190.000", "minOrderQty": "0.001", "qtyStep": "0.001",
-                              "minNotionalValue": "5"},
-            "leverageFilter": {"minLeverage": "1", "maxLeverage": "100.00", "leverageStep": "0.01"},
-        }]})
+        return self._reply(
+            result={
+                "category": "linear",
+                "list": [
+                    {
+                        "symbol": self.symbol,
+                        "contractType": "LinearPerpetual",
+                        "status": "Trading",
+                        "baseCoin": "BTC",
+                        "quoteCoin": "USDT",
+                        "priceFilter": {
+                            "minPrice": "0.10",
+                            "maxPrice": "1999999.80",
+                            "tickSize": "0.10",
+                        },
+                        "lotSizeFilter": {
+                            "maxOrderQty": "1190.000",
+                            "minOrderQty": "0.001",
+                            "qtyStep": "0.001",
+                            "minNotionalValue": "5",
+                        },
+                        "leverageFilter": {
+                            "minLeverage": "1",
+                            "maxLeverage": "100.00",
+                            "leverageStep": "0.01",
+                        },
+                    }
+                ],
+            }
+        )
 
     async def _h_user_query_api(self, p: dict[str, Any]) -> web.Response:
         wallet = ["AccountTransfer"] + (["Withdraw"] if self.withdraw_allowed else [])
-        return self._reply(result={"id": "1", "note": "", "apiKey": API_KEY, "readOnly": 0, "secret": "",
-                                   "permissions": {"ContractTrade": ["Order", "Position"], "Wallet": wallet,
-                                                   "Spot": [], "Options": []},
-                                   "ips": ["*"]})
+        return self._reply(
+            result={
+                "id": "1",
+                "note": "",
+                "apiKey": API_KEY,
+                "readOnly": 0,
+                "secret": "",
+                "permissions": {
+                    "ContractTrade": ["Order", "Position"],
+                    "Wallet": wallet,
+                    "Spot": [],
+                    "Options": [],
+                },
+                "ips": ["*"],
+            }
+        )
 
     async def _h_account_info(self, p: dict[str, Any]) -> web.Response:
         return self._reply(result={"marginMode": self.margin_mode, "unifiedMarginStatus": 4})
@@ -487,14 +629,22 @@ class FakeBybit:
         if p["orderType"] == "Market":
             return await self._market(p, qty)
         price = self.inst.price_ticks(p["price"])
-        o = FakeOrder(str(next(self._ids)), link, p["side"], price, qty, p.get("timeInForce", "GTC"),
-                      created=self.now_ms())
+        o = FakeOrder(
+            str(next(self._ids)),
+            link,
+            p["side"],
+            price,
+            qty,
+            p.get("timeInForce", "GTC"),
+            created=self.now_ms(),
+        )
         self.orders[o.order_id] = o
         reply = self._reply(result={"orderId": o.order_id, "orderLinkId": link})
         best_ask = min(self.asks) if self.asks else None
         best_bid = max(self.bids) if self.bids else None
         crosses = (o.side == "Buy" and best_ask is not None and price >= best_ask) or (
-            o.side == "Sell" and best_bid is not None and price <= best_bid)
+            o.side == "Sell" and best_bid is not None and price <= best_bid
+        )
 
         async def later() -> None:  # the order stream follows the REST acknowledgement
             await asyncio.sleep(0)
@@ -507,10 +657,21 @@ class FakeBybit:
         return reply
 
     async def _market(self, p: dict[str, Any], qty: int) -> web.Response:
-        o = FakeOrder(str(next(self._ids)), p.get("orderLinkId", ""), p["side"], 0, qty, "IOC",
-                      created=self.now_ms())
+        o = FakeOrder(
+            str(next(self._ids)),
+            p.get("orderLinkId", ""),
+            p["side"],
+            0,
+            qty,
+            "IOC",
+            created=self.now_ms(),
+        )
         self.orders[o.order_id] = o
-        book = sorted(self.asks.items()) if o.side == "Buy" else sorted(self.bids.items(), reverse=True)
+        book = (
+            sorted(self.asks.items())
+            if o.side == "Buy"
+            else sorted(self.bids.items(), reverse=True)
+        )
         for price, size in book:
             if o.leaves == 0:
                 break
@@ -554,7 +715,7 @@ class FakeBybit:
         rows = [self._order_row(o) for o in self.open_orders()]
         limit = int(p.get("limit", 20))
         start = int(p.get("cursor") or 0)
-        page = rows[start:start + limit]
+        page = rows[start : start + limit]
         nxt = str(start + limit) if start + limit < len(rows) else ""
         return self._reply(result={"category": "linear", "list": page, "nextPageCursor": nxt})
 

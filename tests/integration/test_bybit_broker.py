@@ -161,9 +161,9 @@ def test_duplicate_execution_and_duplicate_filled_counted_once() -> None:
         await b.submit(PlaceOrder("d", Side.SELL, 1003, 4))
         await ev.wait(lambda e: len(e) == 1)
         await fake.trade("Buy", 1003, 4)
-        await until(lambda: b.fills_ignored == 1)
+        await until(lambda: b.tracker.duplicates == 1)
         await b.reconcile("test")  # the execution list repeats it once more
-        assert b.fills_ignored == 2
+        assert b.tracker.duplicates == 2
         fills = ev.of(Fill)
         assert len(fills) == 1 and fills[0].qty == 4 and fills[0].leaves_qty == 0
         assert len(ev.items) == 2  # ack and one fill: the second Filled message changed nothing
@@ -205,7 +205,9 @@ def test_restart_adopts_open_orders_and_position() -> None:
         b, ev = await _started(fake, start_orders="adopt", start_position="adopt")
         orders = sorted(await b.open_orders(), key=lambda o: o.price)
         assert [(o.client_id, o.side, o.price, o.qty) for o in orders] == [
-            ("old-1", Side.BUY, 990, 2), (orders[1].venue_order_id, Side.SELL, 1010, 2)]
+            ("old-1", Side.BUY, 990, 2),
+            (orders[1].venue_order_id, Side.SELL, 1010, 2),
+        ]
         assert (await b.position()).size == 3
         # adopted orders can be managed, the UI-placed one by its venue id
         await b.submit(CancelOrder(orders[1].venue_order_id))

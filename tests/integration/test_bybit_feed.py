@@ -98,7 +98,7 @@ def test_reconnect_after_server_drops_socket_gives_status_then_fresh_snapshot() 
         await events.wait(lambda e: any(isinstance(x, FeedStatus) and not x.connected for x in e))
         fake.set_book({1010: 1}, {1011: 2})  # the market moved while we were away
         await events.wait(lambda e: len(events.of(BookSnapshot)) == 2, timeout=5)
-        after_drop = events.items[events.items.index(events.of(FeedStatus)[1]):]
+        after_drop = events.items[events.items.index(events.of(FeedStatus)[1]) :]
         assert isinstance(after_drop[0], FeedStatus) and not after_drop[0].connected
         assert isinstance(after_drop[1], BookSnapshot)
         assert _book(events).bids == {1010: 1}

@@ -59,8 +59,12 @@ def test_socks5h_lets_the_proxy_resolve_names() -> None:
     async def main() -> None:
         fake, proxy = await _setup()
         url = proxy.url.replace("socks5://", "socks5h://")
-        s = settings(fake, proxy=url, rest_url=f"http://localhost:{fake.port}",
-                     ws_public_url=f"ws://localhost:{fake.port}/v5/public/linear")
+        s = settings(
+            fake,
+            proxy=url,
+            rest_url=f"http://localhost:{fake.port}",
+            ws_public_url=f"ws://localhost:{fake.port}/v5/public/linear",
+        )
         await load_instrument(s)
         feed = make_feed(s, INSTRUMENT)
         await feed.start()
@@ -96,7 +100,12 @@ def test_wrong_proxy_password_fails_clearly_and_never_shows_the_password(
 def test_proxy_url_from_env_and_redaction() -> None:
     p = net.proxy_url("", env={"SOCKS5_PROXY": "socks5h://u:p%40ss@proxy.example:1080"})
     assert p is not None and (p.host, p.port, p.username, p.password, p.remote_dns) == (
-        "proxy.example", 1080, "u", "p@ss", True)
+        "proxy.example",
+        1080,
+        "u",
+        "p@ss",
+        True,
+    )
     assert "p%40ss" not in repr(p) and "***" in repr(p)
     assert net.proxy_url("", env={}) is None
     configured = net.proxy_url("socks5://127.0.0.1:9", env={"SOCKS5_PROXY": "socks5://other:1"})

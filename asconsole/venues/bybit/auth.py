@@ -39,7 +39,9 @@ def sign(secret: str, text: str) -> str:
     return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
-def rest_headers(creds: Credentials, timestamp_ms: int, recv_window_ms: int, payload: str) -> dict[str, str]:
+def rest_headers(
+    creds: Credentials, timestamp_ms: int, recv_window_ms: int, payload: str
+) -> dict[str, str]:
     """Headers of one signed REST request whose query string or body is `payload`."""
     ts = str(timestamp_ms)
     rw = str(recv_window_ms)
@@ -68,9 +70,7 @@ def load_credentials(key_file: str = "", env: dict[str, str] | None = None) -> C
     source = os.environ if env is None else env
     key, secret = source.get(KEY_ENV, ""), source.get(SECRET_ENV, "")
     if not key or not secret:
-        raise VenueError(
-            f"Bybit keys missing: set {KEY_ENV} and {SECRET_ENV}, or [bybit] key_file"
-        )
+        raise VenueError(f"Bybit keys missing: set {KEY_ENV} and {SECRET_ENV}, or [bybit] key_file")
     return Credentials(key.strip(), secret.strip())
 
 

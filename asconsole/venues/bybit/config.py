@@ -41,11 +41,15 @@ class BybitSettings:
         5000, "how long a signed request stays valid, milliseconds", lo=1000, hi=60000
     )
     dcp_window_s: int = setting(
-        10, "cancel all orders when the private socket is gone this long (0 = leave DCP off)",
-        lo=0, hi=300,
+        10,
+        "cancel all orders when the private socket is gone this long (0 = leave DCP off)",
+        lo=0,
+        hi=300,
     )
     start_orders: str = setting(
-        "cancel", "open orders found at start: adopt them or cancel them", choices=("adopt", "cancel")
+        "cancel",
+        "open orders found at start: adopt them or cancel them",
+        choices=("adopt", "cancel"),
     )
     start_position: str = setting(
         "adopt",
@@ -53,7 +57,9 @@ class BybitSettings:
         choices=("adopt", "close"),
     )
     reconcile_s: float = setting(30.0, "compare orders and position with REST this often", lo=1)
-    stop_timeout_s: float = setting(5.0, "how long stop() may spend cancelling orders", lo=0.5, hi=60)
+    stop_timeout_s: float = setting(
+        5.0, "how long stop() may spend cancelling orders", lo=0.5, hi=60
+    )
     proxy: str = setting(
         "", "SOCKS5 proxy URL socks5[h]://user:pass@host:port (empty: $SOCKS5_PROXY)", secret=True
     )
@@ -66,7 +72,9 @@ class BybitSettings:
         if self.depth not in DEPTHS:
             return f"depth = {self.depth} is not one of {', '.join(map(str, DEPTHS))}"
         if self.endpoint == "custom":
-            missing = [k for k in ("rest_url", "ws_public_url", "ws_private_url") if not getattr(self, k)]
+            missing = [
+                k for k in ("rest_url", "ws_public_url", "ws_private_url") if not getattr(self, k)
+            ]
             if missing:
                 return f"endpoint = custom needs {', '.join(missing)}"
         if 0 < self.dcp_window_s < 3:

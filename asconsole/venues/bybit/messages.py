@@ -24,11 +24,17 @@ POST_ONLY_REJECT = "EC_PostOnlyWillTakeLiquidity"
 RET_CODES: dict[int, str] = {
     10001: "request parameters rejected",
     10002: "request timestamp outside the receive window: check the machine clock",
-    10003: "API key invalid: check BYBIT_API_KEY or the key file, and the endpoint (mainnet/testnet/demo keys differ)",
+    10003: (
+        "API key invalid: check BYBIT_API_KEY or the key file, and the endpoint "
+        "(mainnet, testnet and demo keys differ)"
+    ),
     10004: "signature rejected: the API secret does not match the key",
     10005: "permission denied: the API key lacks the permission for this request",
     10006: "rate limited: too many requests, backing off",
-    10010: "request from an IP address not bound to this API key: add this machine's (or the proxy's) IP",
+    10010: (
+        "request from an IP address not bound to this API key: "
+        "add this machine's (or the proxy's) IP to the key"
+    ),
     10016: "Bybit server error: retry later",
     10017: "request path not found: check the endpoint URL",
     110001: "order does not exist (already filled or cancelled)",
@@ -182,7 +188,9 @@ class OrderUpdate:
         return self.status in OPEN_STATUSES
 
     def as_venue_order(self) -> VenueOrder:
-        return VenueOrder(self.client_id, self.order_id, self.side, self.price, self.qty, self.filled)
+        return VenueOrder(
+            self.client_id, self.order_id, self.side, self.price, self.qty, self.filled
+        )
 
 
 def _lots(inst: Instrument, value: Any) -> int:

@@ -41,6 +41,8 @@ ENDPOINT_RATES: dict[str, float] = {
     "/v5/execution/list": 50,
 }
 IP_RATE = 600 / 5
+TRANSPORT_FAILURES: tuple[type[BaseException], ...] = (*net.NETWORK_ERRORS, ValueError)
+"""The network failed, or what came back was not a JSON envelope (a proxy's or CDN's page)."""
 
 
 class RestClient:
@@ -183,6 +185,6 @@ class RestClient:
                     return Reply(RATE_LIMITED, f"HTTP {resp.status}", {}, 0), None
                 text = await resp.text()
             body = json.loads(text)
-        except (*net.NETWORK_ERRORS, ValueError) as exc:
+        except TRANSPORT_FAILURES as exc:
             return Reply(TRANSPORT_ERROR, f"network: {type(exc).__name__}: {exc}", {}, 0), None
         return Reply.parse(body), int(reset) if reset else None
