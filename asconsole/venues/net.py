@@ -53,6 +53,16 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (
 the errors a reconnect loop retries. Anything else is a bug and propagates."""
 
 
+def describe(exc: BaseException) -> str:
+    """One line for an operator: the error and what caused it (websockets wraps the proxy's
+    own refusal, e.g. a wrong password, as the cause of a generic "failed to connect")."""
+    text = str(exc) or type(exc).__name__
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and str(cause) and str(cause) not in text:
+        text = f"{text}: {cause}"
+    return text
+
+
 class ProxyError(ValueError):
     """A proxy URL that cannot be used; the message never contains the password."""
 

@@ -86,8 +86,9 @@ def test_wrong_proxy_password_fails_clearly_and_never_shows_the_password(
             await load_instrument(settings(fake, proxy=bad))
         assert "wrong-pw-123" not in str(err.value) and "network" in str(err.value)
         feed = make_feed(settings(fake, proxy=bad), INSTRUMENT)
-        with pytest.raises(net.NETWORK_ERRORS):
+        with pytest.raises(VenueError) as err:
             await feed.start()
+        assert "authentication failure" in str(err.value) and "wrong-pw-123" not in str(err.value)
         assert proxy.auth_failures >= 2 and proxy.tunnels == []
         await proxy.stop()
         await fake.stop()

@@ -76,7 +76,13 @@ class BybitFeed:
         self.reconnects = 0
 
     async def start(self) -> None:
-        self._ws = await self._connect()
+        try:
+            self._ws = await self._connect()
+        except net.NETWORK_ERRORS as exc:
+            via = f" via {self.proxy}" if self.proxy else ""
+            raise VenueError(
+                f"cannot connect to Bybit market data {self.url}{via}: {net.describe(exc)}"
+            ) from exc
 
     async def stop(self) -> None:
         self._stopped = True

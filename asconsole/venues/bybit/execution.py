@@ -122,6 +122,12 @@ class BybitBroker:
         self.orders_left_at_stop: int | None = None
 
     @property
+    def last_position(self) -> VenuePosition:
+        """The position as last reported (position stream or REST), without a request; its
+        liq_price is the exchange's, which the UI should show in live mode."""
+        return self._position
+
+    @property
     def symbol_params(self) -> dict[str, str]:
         return {"category": CATEGORY, "symbol": self.instrument.symbol}
 
@@ -147,7 +153,12 @@ class BybitBroker:
             self.tracker.last_exec_ms = max(self.tracker.last_exec_ms, started_ms)
             if self.settings.dcp_window_s > 0:
                 self.dcp_active = await account.enable_dcp(self.rest, self.settings.dcp_window_s)
-            self._ws = await self._connect_private()
+            try:
+                self._ws = await self._connect_private()
+            except net.NETWORK_ERRORS as exc:
+                raise VenueError(
+                    f"cannot connect to Bybit private stream {self.ws_url}: {net.describe(exc)}"
+                ) from exc
         except BaseException:
             await self._tasks.cancel_all()
             await self.rest.close()
