@@ -52,6 +52,12 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (
 """What a failed network path raises (refused, reset, timed out, handshake or proxy refused):
 the errors a reconnect loop retries. Anything else is a bug and propagates."""
 
+PROXY_REFUSALS: tuple[type[BaseException], ...] = (
+    python_socks.ProxyError,
+    aiohttp_socks.ProxyError,
+)
+"""The proxy answered and said no (bad credentials, forbidden target): retrying won't help."""
+
 
 def describe(exc: BaseException) -> str:
     """One line for an operator: the error and what caused it (websockets wraps the proxy's

@@ -19,6 +19,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -70,6 +71,8 @@ TIF = {
     TimeInForce.MARKET: "IOC",
 }
 PRIVATE_TOPICS = ["order", "execution", "position", "wallet"]
+LINK_ID = re.compile(r"[0-9A-Za-z_-]{1,36}")
+"""What Bybit accepts as orderLinkId."""
 EXEC_LOOKBACK_MS = 60_000
 """At start, executions this recent are marked seen (not ours to report); catch-up queries
 start this much before the newest execution applied."""
@@ -295,6 +298,9 @@ class BybitBroker:
     async def _place(self, a: PlaceOrder) -> None:
         if self.tracker.known(a.client_id):
             self._reject(a.client_id, "client id already used", "place")
+            return
+        if not LINK_ID.fullmatch(a.client_id):
+            self._reject(a.client_id, "client id must be 1-36 of [0-9A-Za-z_-] on Bybit", "place")
             return
         body: dict[str, Any] = {
             **self.symbol_params,

@@ -26,6 +26,8 @@ from asconsole.venues.bybit.messages import Reply
 log = logging.getLogger(__name__)
 
 TRANSPORT_ERROR = -1
+PROXY_REFUSED = -2
+"""The proxy refused us (wrong password, rules): configuration, so never retried."""
 RATE_LIMITED = 10006
 TIMESTAMP_ERROR = 10002
 
@@ -185,6 +187,8 @@ class RestClient:
                     return Reply(RATE_LIMITED, f"HTTP {resp.status}", {}, 0), None
                 text = await resp.text()
             body = json.loads(text)
+        except net.PROXY_REFUSALS as exc:
+            return Reply(PROXY_REFUSED, f"proxy refused: {net.describe(exc)}", {}, 0), None
         except TRANSPORT_FAILURES as exc:
-            return Reply(TRANSPORT_ERROR, f"network: {type(exc).__name__}: {exc}", {}, 0), None
+            return Reply(TRANSPORT_ERROR, f"network: {net.describe(exc)}", {}, 0), None
         return Reply.parse(body), int(reset) if reset else None
