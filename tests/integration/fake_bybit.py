@@ -58,6 +58,8 @@ class Faults:
     duplicate_executions: bool = False
     duplicate_filled: bool = False
     mute_public: bool = False
+    hang_rest: bool = False
+    """REST requests never get an answer (a stuck exchange or network)."""
     """Public sockets stop answering pings (a half-dead connection)."""
 
 
@@ -87,6 +89,7 @@ class FakeBybit:
         self._public: dict[web.WebSocketResponse, set[str]] = {}
         self._private: dict[web.WebSocketResponse, set[str]] = {}
         self._runner: web.AppRunner | None = None
+        self._stopping = asyncio.Event()
         self.port = 0
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -116,6 +119,7 @@ class FakeBybit:
         }
 
     async def stop(self) -> None:
+        self._stopping.set()
         for ws in list(self._public) + list(self._private):
             await ws.close()
         if self._runner is not None:
@@ -513,6 +517,8 @@ class FakeBybit:
     async def _rest(self, request: web.Request) -> web.Response:
         path = request.path
         self.requests.append((request.method, path, time.perf_counter_ns()))
+        if self.faults.hang_rest:
+            await self._stopping.wait()
         if request.method == "GET":
             payload = request.query_string
             params: dict[str, Any] = dict(request.query)

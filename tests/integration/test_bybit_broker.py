@@ -261,3 +261,19 @@ def test_cancel_all_action() -> None:
         await fake.stop()
 
     asyncio.run(main())
+
+
+def test_stop_is_bounded_when_bybit_does_not_answer() -> None:
+    async def main() -> None:
+        fake = FakeBybit()
+        b, ev = await _started(fake, stop_timeout_s=0.5)
+        await b.submit(PlaceOrder("h", Side.BUY, 990, 1))
+        await ev.wait(lambda e: len(e) == 1)
+        fake.faults.hang_rest = True
+        t0 = asyncio.get_running_loop().time()
+        await b.stop()
+        assert asyncio.get_running_loop().time() - t0 < 1.5
+        assert b.orders_left_at_stop is None  # unknown: the operator is told to check
+        await fake.stop()
+
+    asyncio.run(main())
