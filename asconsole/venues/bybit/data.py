@@ -63,6 +63,7 @@ class BybitFeed:
         self._tasks = net.Tasks()
         self._ws: ClientConnection | None = None
         self._stopped = False
+        self._stop_requested = asyncio.Event()
         self._last_rx = 0
         self._u: int | None = None
         self._seq = 0
@@ -86,6 +87,7 @@ class BybitFeed:
 
     async def stop(self) -> None:
         self._stopped = True
+        self._stop_requested.set()
         await self._tasks.cancel_all()
         if self._ws is not None:
             await self._ws.close()
@@ -132,8 +134,14 @@ class BybitFeed:
             yield FeedStatus(self._clock.now(), False, reason)
 
     async def _reconnect(self) -> ClientConnection | None:
+        """Reconnect after a backoff delay; None once `stop()` was called (which also cuts the
+        delay short, so stopping never waits out a 30 s backoff)."""
         while not self._stopped:
-            await asyncio.sleep(self._backoff.next_delay())
+            try:
+                await asyncio.wait_for(self._stop_requested.wait(), self._backoff.next_delay())
+                return None
+            except TimeoutError:
+                pass
             try:
                 self._ws = await self._connect()
                 self.reconnects += 1

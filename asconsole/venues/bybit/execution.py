@@ -276,6 +276,10 @@ class BybitBroker:
     async def submit(self, action: OrderAction) -> None:
         if self._failure is not None:
             raise VenueError(f"Bybit broker stopped working: {self._failure}")
+        if self._stopping and isinstance(action, PlaceOrder | AmendOrder):
+            request = "place" if isinstance(action, PlaceOrder) else "amend"
+            self._reject(action.client_id, "broker is stopping: no new orders", request)
+            return
         if isinstance(action, PlaceOrder):
             await self._place(action)
         elif isinstance(action, AmendOrder):
