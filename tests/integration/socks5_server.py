@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
+from urllib.parse import quote
 
 
 class Socks5Server:
@@ -23,7 +24,8 @@ class Socks5Server:
 
     @property
     def url(self) -> str:
-        return f"socks5://{self.username}:{self.password}@127.0.0.1:{self.port}"
+        user, password = quote(self.username, safe=""), quote(self.password, safe="")
+        return f"socks5://{user}:{password}@127.0.0.1:{self.port}"
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._client, "127.0.0.1", 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from urllib.parse import quote
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.integration.bybit_kit import Collector, broker, settings
 from tests.integration.fake_bybit import INSTRUMENT, FakeBybit
 from tests.integration.socks5_server import Socks5Server
 
-PASSWORD = "s3cr3t-proxy-pw"
+PASSWORD = "s3cr3t@proxy:pw"  # characters that must be percent-encoded in a URL
 
 
 async def _setup() -> tuple[FakeBybit, Socks5Server]:
@@ -27,7 +28,9 @@ async def _setup() -> tuple[FakeBybit, Socks5Server]:
     return fake, proxy
 
 
-def test_rest_feed_and_broker_go_through_authenticated_socks5() -> None:
+def test_rest_feed_and_broker_go_through_authenticated_socks5(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     async def main() -> None:
         fake, proxy = await _setup()
         s = settings(fake, proxy=proxy.url)
@@ -52,7 +55,10 @@ def test_rest_feed_and_broker_go_through_authenticated_socks5() -> None:
         await proxy.stop()
         await fake.stop()
 
-    asyncio.run(main())
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(main())
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert PASSWORD not in logged and quote(PASSWORD, safe="") not in logged
 
 
 def test_socks5h_lets_the_proxy_resolve_names() -> None:
@@ -81,7 +87,7 @@ def test_wrong_proxy_password_fails_clearly_and_never_shows_the_password(
 ) -> None:
     async def main() -> None:
         fake, proxy = await _setup()
-        bad = proxy.url.replace(PASSWORD, "wrong-pw-123")
+        bad = proxy.url.replace(quote(PASSWORD, safe=""), "wrong-pw-123")
         with pytest.raises(VenueError) as err:
             await load_instrument(settings(fake, proxy=bad))
         assert "wrong-pw-123" not in str(err.value) and "proxy refused" in str(err.value)
