@@ -7,14 +7,23 @@ import random
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
+import pytest
+
 from asconsole.clock import WallClock
 from asconsole.config import Settings
 from asconsole.domain import BookDelta, BookSnapshot, MarketEvent
+from asconsole.venues import net
 from asconsole.venues.bybit.auth import Credentials
 from asconsole.venues.bybit.execution import BybitBroker
 from tests.integration.fake_bybit import API_KEY, API_SECRET, INSTRUMENT, FakeBybit
 
 T = TypeVar("T")
+
+
+@pytest.fixture
+def no_ambient_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The factories read $SOCKS5_PROXY; a developer's own proxy must not leak into tests."""
+    monkeypatch.delenv("SOCKS5_PROXY", raising=False)
 
 
 def settings(fake: FakeBybit, **bybit: Any) -> Settings:
@@ -29,6 +38,7 @@ def broker(fake: FakeBybit, *, secret: str = API_SECRET, **bybit: Any) -> BybitB
         WallClock(),
         Credentials(API_KEY, secret),
         leverage=10,
+        proxy=net.proxy_url(s.bybit.proxy, env={}),
         rng=random.Random(1),
         ping_s=5.0,
     )

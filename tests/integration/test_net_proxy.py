@@ -12,11 +12,13 @@ from asconsole.domain import BookSnapshot, OrderAck, PlaceOrder, Side
 from asconsole.venues import net
 from asconsole.venues.base import VenueError
 from asconsole.venues.bybit import load_instrument, make_feed
-from tests.integration.bybit_kit import Collector, broker, settings
+from tests.integration.bybit_kit import Collector, broker, no_ambient_proxy, settings
 from tests.integration.fake_bybit import INSTRUMENT, FakeBybit
 from tests.integration.socks5_server import Socks5Server
 
 PASSWORD = "s3cr3t@proxy:pw"  # characters that must be percent-encoded in a URL
+
+pytestmark = pytest.mark.usefixtures(no_ambient_proxy.__name__)
 
 
 async def _setup() -> tuple[FakeBybit, Socks5Server]:
@@ -42,9 +44,6 @@ def test_rest_feed_and_broker_go_through_authenticated_socks5(
         await events.wait(lambda e: any(isinstance(x, BookSnapshot) for x in e))
         assert len(proxy.tunnels) == 2
         b = broker(fake, proxy=proxy.url)
-        # make_broker reads the proxy from settings; the kit builds the broker directly
-        b._proxy = net.proxy_url(proxy.url)
-        b.rest._proxy = b._proxy
         await b.start()
         ev = Collector(b.exec_events())
         await b.submit(PlaceOrder("via-proxy", Side.BUY, 990, 1))
