@@ -6,8 +6,9 @@ Prints:
    book is not on this branch, so the book here is the simple dict book of the tests.
 2. the same end to end over a 127.0.0.1 WebSocket, the fake server in a child process sending
    pre-built deltas as fast as it can: messages/s the consumer sustained.
-3. cancel-all latency: from `broker.submit(CancelAll())` being called to the request's body
-   being written to the socket (aiohttp trace hook), and to the reply, over keep-alive.
+3. cancel-all latency: from `broker.submit(CancelAll())` being called to its return (it hands
+   the request to a task), to the request's body being written to the socket (aiohttp trace
+   hook), and to the reply, over keep-alive HTTP.
 
 Run: PYTHONPATH=. python bench/bybit.py [--messages N]
 """
@@ -198,30 +199,36 @@ async def cancel_all_latency(rounds: int) -> None:
         fake_urls.port = port
         s = settings(fake_urls, dcp_window_s=0)
         sent: list[int] = []
+        answered: list[int] = []
 
         async def on_chunk(session: Any, ctx: Any, params: Any) -> None:
             sent.append(time.perf_counter_ns())
 
+        async def on_end(session: Any, ctx: Any, params: Any) -> None:
+            answered.append(time.perf_counter_ns())
+
         trace = aiohttp.TraceConfig()
         trace.on_request_chunk_sent.append(on_chunk)
+        trace.on_request_end.append(on_end)
         clock = WallClock()
-        rest = RestClient(
-            s.bybit.rest_url, clock, creds=Credentials(API_KEY, API_SECRET), trace_configs=[trace]
-        )
-        broker = BybitBroker(
-            INSTRUMENT, s.bybit, clock, Credentials(API_KEY, API_SECRET), leverage=10, rest=rest
-        )
+        creds = Credentials(API_KEY, API_SECRET)
+        rest = RestClient(s.bybit.rest_url, clock, creds=creds, trace_configs=[trace])
+        broker = BybitBroker(INSTRUMENT, s.bybit, clock, creds, leverage=10, rest=rest)
         await broker.start()
         to_wire: list[float] = []
         round_trip: list[float] = []
+        returned: list[float] = []
         for _ in range(rounds):
             await asyncio.sleep(0.11)  # stay under the 10/s cancel-all limit: no bucket waits
             sent.clear()
+            answered.clear()
             t0 = time.perf_counter_ns()
             await broker.submit(CancelAll("kill switch"))
-            t2 = time.perf_counter_ns()
+            returned.append((time.perf_counter_ns() - t0) / 1000)
+            while not answered:
+                await asyncio.sleep(0)
             to_wire.append((sent[0] - t0) / 1000)
-            round_trip.append((t2 - t0) / 1000)
+            round_trip.append((answered[0] - t0) / 1000)
         await broker.stop()
 
         def stats(xs: list[float]) -> str:
@@ -232,8 +239,9 @@ async def cancel_all_latency(rounds: int) -> None:
             )
 
         print(f"cancel-all, {rounds} rounds over keep-alive HTTP to 127.0.0.1:")
-        print(f"  submit() called -> request body written to the socket: {stats(to_wire)}")
-        print(f"  submit() called -> reply parsed (round trip):          {stats(round_trip)}")
+        print(f"  submit() called -> submit() returned:            {stats(returned)}")
+        print(f"  submit() called -> request body on the socket:   {stats(to_wire)}")
+        print(f"  submit() called -> reply received (round trip):  {stats(round_trip)}")
     finally:
         proc.kill()
 

@@ -652,14 +652,11 @@ class FakeBybit:
             o.side == "Sell" and best_bid is not None and price <= best_bid
         )
 
-        async def later() -> None:  # the order stream follows the REST acknowledgement
-            await asyncio.sleep(0)
-            if crosses and o.tif == "PostOnly":
-                await self._cancel(o, "CancelByUser", "EC_PostOnlyWillTakeLiquidity")
-            else:
-                await self._private_push("order", [self._order_row(o)])
-
-        asyncio.get_running_loop().create_task(later())
+        # The order stream may reach the client before this reply does (as on Bybit).
+        if crosses and o.tif == "PostOnly":
+            await self._cancel(o, "CancelByUser", "EC_PostOnlyWillTakeLiquidity")
+        else:
+            await self._private_push("order", [self._order_row(o)])
         return reply
 
     async def _market(self, p: dict[str, Any], qty: int) -> web.Response:

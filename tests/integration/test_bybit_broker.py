@@ -277,3 +277,39 @@ def test_stop_is_bounded_when_bybit_does_not_answer() -> None:
         await fake.stop()
 
     asyncio.run(main())
+
+
+def test_submit_returns_at_once_and_keeps_order_per_client_id() -> None:
+    async def main() -> None:
+        fake = FakeBybit()
+        b, ev = await _started(fake)
+        before = len(fake.requests)
+        await b.submit(PlaceOrder("q", Side.BUY, 990, 2))
+        await b.submit(AmendOrder("q", 991, 2))
+        await b.submit(AmendOrder("q", 990, 2))  # back to the placed price: still sent
+        await b.submit(CancelOrder("q"))
+        assert len(fake.requests) == before  # nothing waited for a round trip
+        await ev.wait(lambda e: len(e) == 4)
+        kinds = [type(e).__name__ for e in ev.items]
+        assert kinds == ["OrderAck", "OrderAmended", "OrderAmended", "OrderCanceled"]
+        assert [e.price for e in ev.of(OrderAmended)] == [991, 990]
+        await b.stop()
+        await fake.stop()
+
+    asyncio.run(main())
+
+
+def test_cancel_all_right_after_places_leaves_nothing_open() -> None:
+    async def main() -> None:
+        fake = FakeBybit()
+        b, ev = await _started(fake)
+        for i in range(5):
+            await b.submit(PlaceOrder(f"k{i}", Side.SELL, 1010 + i, 1))
+        await b.submit(CancelAll("kill switch"))  # the places are still in flight
+        await until(lambda: not b._inflight and fake.open_orders() == [])
+        await until(lambda: len(ev.of(OrderCanceled)) == 5)  # each was acked, then cancelled
+        assert len(ev.of(OrderAck)) == 5
+        await b.stop()
+        await fake.stop()
+
+    asyncio.run(main())

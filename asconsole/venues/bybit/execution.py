@@ -20,7 +20,8 @@ import json
 import logging
 import random
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection
@@ -114,6 +115,8 @@ class BybitBroker:
         self.tracker = OrderTracker()
         self._tasks = net.Tasks(on_error=self._task_failed)
         self._events: asyncio.Queue[ExecEvent | None] = asyncio.Queue()
+        self._inflight: dict[str, asyncio.Task[None]] = {}
+        """The newest request task per client id: the next one for that id waits for it."""
         self._ws: ClientConnection | None = None
         self._last_rx = 0
         self._stopping = False
@@ -179,6 +182,8 @@ class BybitBroker:
         self._stopping = True
         try:
             async with asyncio.timeout(self.settings.stop_timeout_s):
+                if self._inflight:  # a create still in flight must land before cancel-all
+                    await asyncio.wait(list(self._inflight.values()))
                 await self._cancel_everything()
         except TimeoutError:
             log.error(
@@ -215,6 +220,8 @@ class BybitBroker:
         if orders and self.settings.start_orders == "cancel":
             log.warning("Bybit: cancelling %d order(s) open at start", len(orders))
             async with asyncio.timeout(self.settings.stop_timeout_s):
+                if self._inflight:  # a create still in flight must land before cancel-all
+                    await asyncio.wait(list(self._inflight.values()))
                 await self._cancel_everything()
         else:
             for o in orders:
@@ -274,23 +281,44 @@ class BybitBroker:
     # --- actions ------------------------------------------------------------------------
 
     async def submit(self, action: OrderAction) -> None:
+        """Hand one action to a background request and return at once: the engine's loop never
+        waits a round trip. Actions on one client id go out in order; a cancel-all goes out at
+        once, ahead of anything queued."""
         if self._failure is not None:
             raise VenueError(f"Bybit broker stopped working: {self._failure}")
         if self._stopping and isinstance(action, PlaceOrder | AmendOrder):
             request = "place" if isinstance(action, PlaceOrder) else "amend"
             self._reject(action.client_id, "broker is stopping: no new orders", request)
             return
+        if isinstance(action, CancelAll):
+            self._tasks.spawn("bybit-cancel-all", self._cancel_all(action))
+            return
+        cid = action.client_id
+        work: Callable[[], Awaitable[None]]
         if isinstance(action, PlaceOrder):
-            await self._place(action)
+            work = partial(self._place, action)
         elif isinstance(action, AmendOrder):
-            await self._amend(action)
-        elif isinstance(action, CancelOrder):
-            await self._cancel(action)
-        elif isinstance(action, CancelAll):
+            work = partial(self._amend, action)
+        else:
+            work = partial(self._cancel, action)
+        before = self._inflight.get(cid)
+        task = self._tasks.spawn(f"bybit-{type(action).__name__}-{cid}", _after(before, work))
+        self._inflight[cid] = task
+        task.add_done_callback(
+            lambda t: self._inflight.pop(cid, None) if self._inflight.get(cid) is t else None
+        )
+
+    async def _cancel_all(self, action: CancelAll) -> None:
+        """Cancel-all at once; requests already in flight may land after it, so once they
+        have finished it is sent again."""
+        racing = list(self._inflight.values())
+        for attempt in range(2 if racing else 1):
+            if attempt:
+                await asyncio.wait(racing)
             reply = await self.rest.post("/v5/order/cancel-all", self.symbol_params, retries=3)
             self._raise_if_fatal(reply)
             if not reply.ok:
-                log.error("Bybit cancel-all failed: %s", reply.explain())
+                log.error("Bybit cancel-all (%s) failed: %s", action.reason, reply.explain())
 
     def _raise_if_fatal(self, reply: Reply) -> None:
         if reply.code in FATAL_CODES:
@@ -333,16 +361,19 @@ class BybitBroker:
         if t is None:
             self._reject(a.client_id, "no working order with this id", "amend")
             return
-        if (a.price, a.qty) == (t.price, t.qty):
+        asked_price, asked_qty = t.asked
+        if (a.price, a.qty) == t.asked:
             return  # nothing to change; Bybit would refuse an empty amend
         body: dict[str, Any] = {**self.symbol_params, **t.ref()}
-        if a.price != t.price:
+        if a.price != asked_price:
             body["price"] = self.instrument.price_str(a.price)
-        if a.qty != t.qty:
+        if a.qty != asked_qty:
             body["qty"] = self.instrument.qty_str(a.qty)
+        t.asked = (a.price, a.qty)
         reply = await self.rest.post("/v5/order/amend", body)
         self._raise_if_fatal(reply)
         if not reply.ok:
+            t.asked = (t.price, t.qty)
             self._reject(a.client_id, reply.explain(), "amend")
 
     async def _cancel(self, a: CancelOrder) -> None:
@@ -482,3 +513,10 @@ class BybitBroker:
             cursor = reply.result.get("nextPageCursor") or ""
             if not cursor:
                 return
+
+
+async def _after(before: asyncio.Task[None] | None, work: Callable[[], Awaitable[None]]) -> None:
+    """Run `work` once the previous request for the same order has finished (however)."""
+    if before is not None:
+        await asyncio.wait([before])
+    await work()

@@ -46,6 +46,12 @@ class Tracked:
     order_id: str = ""
     filled: int = 0
     acked: bool = False
+    asked: tuple[int, int] = (0, 0)
+    """(price, qty) last requested; `price`/`qty` are what the venue last confirmed."""
+
+    def __post_init__(self) -> None:
+        if self.asked == (0, 0):
+            self.asked = (self.price, self.qty)
 
     def ref(self) -> dict[str, str]:
         """How a request names this order."""
