@@ -59,6 +59,8 @@ class Faults:
     duplicate_filled: bool = False
     mute_public: bool = False
     hang_rest: bool = False
+    forbid: bool = False
+    """Every REST request gets a CDN-style HTTP 403 page (region blocked or IP banned)."""
     """REST requests never get an answer (a stuck exchange or network)."""
     """Public sockets stop answering pings (a half-dead connection)."""
 
@@ -519,6 +521,8 @@ class FakeBybit:
         self.requests.append((request.method, path, time.perf_counter_ns()))
         if self.faults.hang_rest:
             await self._stopping.wait()
+        if self.faults.forbid:
+            return web.Response(status=403, text="<html>The request could not be satisfied</html>")
         if request.method == "GET":
             payload = request.query_string
             params: dict[str, Any] = dict(request.query)

@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 TRANSPORT_ERROR = -1
 PROXY_REFUSED = -2
 """The proxy refused us (wrong password, rules): configuration, so never retried."""
+FORBIDDEN = -403
+FORBIDDEN_TEXT = (
+    "HTTP 403: this IP went over 600 requests per 5 s (wait some minutes), or Bybit does not "
+    "serve this IP's region (use a proxy elsewhere)"
+)
 RATE_LIMITED = 10006
 TIMESTAMP_ERROR = 10002
 
@@ -183,8 +188,11 @@ class RestClient:
         try:
             async with self._http().request(method, url, data=data, headers=headers) as resp:
                 reset = resp.headers.get("X-Bapi-Limit-Reset-Timestamp")
-                if resp.status == 429 or resp.status == 403:
-                    return Reply(RATE_LIMITED, f"HTTP {resp.status}", {}, 0), None
+                if resp.status == 429:
+                    return Reply(RATE_LIMITED, "HTTP 429: system-level throttling", {}, 0), None
+                if resp.status == 403:
+                    self._ip_bucket.block_for(self._backoff.next_delay())
+                    return Reply(FORBIDDEN, FORBIDDEN_TEXT, {}, 0), None
                 text = await resp.text()
             body = json.loads(text)
         except net.PROXY_REFUSALS as exc:
