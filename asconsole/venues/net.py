@@ -132,15 +132,18 @@ async def ws_connect(
     proxy: Proxy | None = None,
     *,
     open_timeout: float = 10.0,
+    close_timeout: float = 1.0,
     max_size: int | None = 2**24,
 ) -> ClientConnection:
     """Open a WebSocket. Keepalive pings are the venue's job (their ping is an application
     message), so the library's own pings are off. With `proxy=None` the connection is direct even
-    when the environment names an HTTP proxy: the only proxy used is the one asked for."""
+    when the environment names an HTTP proxy: the only proxy used is the one asked for. A short
+    `close_timeout` keeps shutdown bounded when the peer never answers the close."""
     return await websockets.connect(
         url,
         proxy=proxy.url if proxy else None,
         open_timeout=open_timeout,
+        close_timeout=close_timeout,
         ping_interval=None,
         max_size=max_size,
         compression=None,

@@ -58,7 +58,7 @@ class BybitSettings:
     )
     reconcile_s: float = setting(30.0, "compare orders and position with REST this often", lo=1)
     stop_timeout_s: float = setting(
-        5.0, "how long stop() may spend cancelling orders", lo=0.5, hi=60
+        3.0, "how long stop() may spend cancelling orders", lo=0.5, hi=60
     )
     proxy: str = setting(
         "", "SOCKS5 proxy URL socks5[h]://user:pass@host:port (empty: $SOCKS5_PROXY)", secret=True

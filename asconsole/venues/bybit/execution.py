@@ -178,7 +178,8 @@ class BybitBroker:
         return self.permissions
 
     async def stop(self) -> None:
-        """Cancel every working order within `stop_timeout_s`, then close connections."""
+        """Cancel every working order within `stop_timeout_s`, then close connections (well
+        under a second more: socket close is bounded by net.ws_connect's close_timeout)."""
         self._stopping = True
         try:
             async with asyncio.timeout(self.settings.stop_timeout_s):
@@ -193,7 +194,7 @@ class BybitBroker:
             log.error("Bybit stop: %s", exc)
         if self.orders_left_at_stop != 0:
             log.error("Bybit stop: order(s) may still be open: check the Bybit web UI")
-        await self._tasks.cancel_all()
+        await self._tasks.cancel_all(timeout=0.5)
         if self._ws is not None:
             await self._ws.close()
         await self.rest.close()
