@@ -181,18 +181,7 @@ class BybitBroker:
         """Cancel every working order within `stop_timeout_s`, then close connections (well
         under a second more: socket close is bounded by net.ws_connect's close_timeout)."""
         self._stopping = True
-        try:
-            async with asyncio.timeout(self.settings.stop_timeout_s):
-                if self._inflight:  # a create still in flight must land before cancel-all
-                    await asyncio.wait(list(self._inflight.values()))
-                await self._cancel_everything()
-        except TimeoutError:
-            log.error(
-                "Bybit stop: cancel-all did not finish in %.1f s", self.settings.stop_timeout_s
-            )
-        except VenueError as exc:
-            log.error("Bybit stop: %s", exc)
-        if self.orders_left_at_stop != 0:
+        if not await self._clear_orders("stop"):
             log.error("Bybit stop: order(s) may still be open: check the Bybit web UI")
         await self._tasks.cancel_all(timeout=0.5)
         if self._ws is not None:
@@ -200,18 +189,30 @@ class BybitBroker:
         await self.rest.close()
         self._events.put_nowait(None)
 
-    async def _cancel_everything(self) -> None:
-        """cancel-all until REST lists no open order (a cancel can race a new order)."""
+    async def _clear_orders(self, why: str) -> bool:
+        """Within `stop_timeout_s`: let requests in flight land, then cancel-all until REST lists
+        no open order (a create can race a cancel). True when none is left."""
         self.orders_left_at_stop = None
-        while True:
-            reply = await self.rest.post("/v5/order/cancel-all", self.symbol_params, retries=3)
-            if not reply.ok:
-                log.warning("Bybit cancel-all: %s", reply.explain())
-            left = await self.open_orders()
-            self.orders_left_at_stop = len(left)
-            if not left:
-                return
-            await asyncio.sleep(0.1)
+        try:
+            async with asyncio.timeout(self.settings.stop_timeout_s):
+                if self._inflight:
+                    await asyncio.wait(list(self._inflight.values()))
+                while True:
+                    reply = await self.rest.post(
+                        "/v5/order/cancel-all", self.symbol_params, retries=3
+                    )
+                    if not reply.ok:
+                        log.warning("Bybit cancel-all (%s): %s", why, reply.explain())
+                    left = await self.open_orders()
+                    self.orders_left_at_stop = len(left)
+                    if not left:
+                        return True
+                    await asyncio.sleep(0.1)
+        except TimeoutError:
+            log.error("Bybit cancel-all (%s) not done in %.1f s", why, self.settings.stop_timeout_s)
+        except VenueError as exc:
+            log.error("Bybit cancel-all (%s): %s", why, exc)
+        return False
 
     def _task_failed(self, name: str, exc: BaseException) -> None:
         self._failure = exc
@@ -220,10 +221,8 @@ class BybitBroker:
         orders = await self.open_orders()
         if orders and self.settings.start_orders == "cancel":
             log.warning("Bybit: cancelling %d order(s) open at start", len(orders))
-            async with asyncio.timeout(self.settings.stop_timeout_s):
-                if self._inflight:  # a create still in flight must land before cancel-all
-                    await asyncio.wait(list(self._inflight.values()))
-                await self._cancel_everything()
+            if not await self._clear_orders("start"):
+                raise VenueError("orders open at start could not all be cancelled")
         else:
             for o in orders:
                 self.tracker.adopt(o)
