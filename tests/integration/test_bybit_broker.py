@@ -241,7 +241,7 @@ def test_stop_leaves_no_open_order_on_the_server() -> None:
         await ev.wait(lambda e: len(e) == 4)
         fake.faults.rate_limit["/v5/order/cancel-all"] = 1  # even when the first try is refused
         await b.stop()
-        assert fake.open_orders() == [] and b.orders_left_at_stop == 0
+        assert fake.open_orders() == [] and b.orders_left == 0
         await fake.stop()
 
     asyncio.run(main())
@@ -273,7 +273,7 @@ def test_stop_is_bounded_when_bybit_does_not_answer() -> None:
         t0 = asyncio.get_running_loop().time()
         await b.stop()
         assert asyncio.get_running_loop().time() - t0 < 1.5
-        assert b.orders_left_at_stop is None  # unknown: the operator is told to check
+        assert b.orders_left is None  # unknown: the operator is told to check
         await fake.stop()
 
     asyncio.run(main())

@@ -125,7 +125,8 @@ class BybitBroker:
         self.wallet: Wallet | None = None
         self.permissions: KeyPermissions | None = None
         self.dcp_active = False
-        self.orders_left_at_stop: int | None = None
+        self.orders_left: int | None = None
+        """Open orders REST listed after the last clear (None: unknown, Bybit did not answer)."""
 
     @property
     def last_position(self) -> VenuePosition:
@@ -192,7 +193,7 @@ class BybitBroker:
     async def _clear_orders(self, why: str) -> bool:
         """Within `stop_timeout_s`: let requests in flight land, then cancel-all until REST lists
         no open order (a create can race a cancel). True when none is left."""
-        self.orders_left_at_stop = None
+        self.orders_left = None
         try:
             async with asyncio.timeout(self.settings.stop_timeout_s):
                 if self._inflight:
@@ -204,7 +205,7 @@ class BybitBroker:
                     if not reply.ok:
                         log.warning("Bybit cancel-all (%s): %s", why, reply.explain())
                     left = await self.open_orders()
-                    self.orders_left_at_stop = len(left)
+                    self.orders_left = len(left)
                     if not left:
                         return True
                     await asyncio.sleep(0.1)
