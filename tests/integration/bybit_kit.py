@@ -49,7 +49,7 @@ class Collector:
 
     def __init__(self, source: AsyncIterator[T]) -> None:
         self.items: list[Any] = []
-        self._task = asyncio.get_running_loop().create_task(self._run(source))
+        self.task = asyncio.get_running_loop().create_task(self._run(source))
 
     async def _run(self, source: AsyncIterator[Any]) -> None:
         async for item in source:
@@ -65,7 +65,7 @@ class Collector:
         return [i for i in self.items if isinstance(i, kind)]
 
     def stop(self) -> None:
-        self._task.cancel()
+        self.task.cancel()
 
 
 async def until(pred: Callable[[], bool], timeout: float = 3.0) -> None:

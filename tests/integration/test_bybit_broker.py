@@ -313,3 +313,20 @@ def test_cancel_all_right_after_places_leaves_nothing_open() -> None:
         await fake.stop()
 
     asyncio.run(main())
+
+
+def test_a_revoked_key_ends_exec_events_with_a_clear_error() -> None:
+    async def main() -> None:
+        fake = FakeBybit()
+        b, ev = await _started(fake)
+        fake.keys.clear()  # the key was deleted in the Bybit UI
+        await b.submit(PlaceOrder("r", Side.BUY, 990, 1))
+        with pytest.raises(VenueError, match="10003"):
+            await asyncio.wait_for(ev.task, 2)
+        assert [type(e) for e in ev.items] == [OrderRejected]  # the request's own answer first
+        with pytest.raises(VenueError, match="stopped working"):
+            await b.submit(PlaceOrder("r2", Side.BUY, 990, 1))
+        await b.stop()
+        await fake.stop()
+
+    asyncio.run(main())

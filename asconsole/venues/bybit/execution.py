@@ -217,6 +217,7 @@ class BybitBroker:
 
     def _task_failed(self, name: str, exc: BaseException) -> None:
         self._failure = exc
+        self._events.put_nowait(None)  # ends exec_events() with the error
 
     async def _apply_start_policy(self) -> None:
         orders = await self.open_orders()
@@ -322,6 +323,7 @@ class BybitBroker:
                 log.error("Bybit cancel-all (%s) failed: %s", action.reason, reply.explain())
 
     def _raise_if_fatal(self, reply: Reply) -> None:
+        """After the request's own event: the task fails, which ends exec_events() with it."""
         if reply.code in FATAL_CODES:
             raise VenueError(reply.explain())
 
@@ -350,12 +352,12 @@ class BybitBroker:
             body["reduceOnly"] = True
         tracked = self.tracker.track(a.client_id, a.side, a.price, a.qty)
         reply = await self.rest.post("/v5/order/create", body)
-        self._raise_if_fatal(reply)
         if reply.ok:
             tracked.order_id = reply.result.get("orderId", "")
         elif self.tracker.get(a.client_id) is not None:
             self.tracker.finish(a.client_id)
             self._reject(a.client_id, reply.explain(), "place")
+        self._raise_if_fatal(reply)
 
     async def _amend(self, a: AmendOrder) -> None:
         t = self.tracker.get(a.client_id)
@@ -372,10 +374,10 @@ class BybitBroker:
             body["qty"] = self.instrument.qty_str(a.qty)
         t.asked = (a.price, a.qty)
         reply = await self.rest.post("/v5/order/amend", body)
-        self._raise_if_fatal(reply)
         if not reply.ok:
             t.asked = (t.price, t.qty)
             self._reject(a.client_id, reply.explain(), "amend")
+        self._raise_if_fatal(reply)
 
     async def _cancel(self, a: CancelOrder) -> None:
         t = self.tracker.get(a.client_id)
@@ -385,9 +387,9 @@ class BybitBroker:
         reply = await self.rest.post(
             "/v5/order/cancel", {**self.symbol_params, **t.ref()}, retries=3
         )
-        self._raise_if_fatal(reply)
         if not reply.ok:
             self._reject(a.client_id, reply.explain(), "cancel")
+        self._raise_if_fatal(reply)
 
     # --- events -------------------------------------------------------------------------
 
@@ -396,9 +398,14 @@ class BybitBroker:
             self._events.put_nowait(event)
 
     async def exec_events(self) -> AsyncIterator[ExecEvent]:
+        """Exec events until `stop()`. If the broker breaks for good (the private socket's auth
+        is refused, a request gets a fatal code) this raises VenueError, so the runner stops
+        and cancels instead of quoting blind."""
         while True:
             event = await self._events.get()
             if event is None:
+                if self._failure is not None and not self._stopping:
+                    raise VenueError(f"Bybit broker stopped working: {self._failure}")
                 return
             yield event
 
