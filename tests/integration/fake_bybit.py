@@ -614,6 +614,10 @@ class FakeBybit:
     async def _h_account_info(self, p: dict[str, Any]) -> web.Response:
         return self._reply(result={"marginMode": self.margin_mode, "unifiedMarginStatus": 4})
 
+    async def _h_account_fee_rate(self, p: dict[str, Any]) -> web.Response:
+        row = {"symbol": p.get("symbol"), "makerFeeRate": "0.0002", "takerFeeRate": "0.00055"}
+        return self._reply(result={"list": [row]})
+
     async def _h_account_set_margin_mode(self, p: dict[str, Any]) -> web.Response:
         self.margin_mode = p["setMarginMode"]
         return self._reply(result={"reasons": []})

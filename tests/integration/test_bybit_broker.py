@@ -43,6 +43,7 @@ def test_signed_requests_accepted_and_start_sets_isolated_margin_leverage_and_dc
         assert fake.dcp_window == 10 and b.dcp_active
         assert abs(b.rest.offset_ms - 30_000) < 500
         assert b.permissions is not None and not b.permissions.can_withdraw
+        assert b.fees is not None and (b.fees.maker, b.fees.taker) == (0.0002, 0.00055)
         await b.stop()
         await fake.stop()
 

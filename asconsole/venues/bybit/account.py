@@ -94,3 +94,23 @@ async def enable_dcp(rest: RestClient, window_s: int) -> bool:
             reply.explain(),
         )
     return reply.ok
+
+
+@dataclass(frozen=True, slots=True)
+class FeeRates:
+    maker: float
+    taker: float
+    """Fractions of notional (0.0002 = 0.02 %); negative = rebate."""
+
+
+async def fee_rates(rest: RestClient, symbol: str) -> FeeRates | None:
+    """The account's live fee rates for the symbol (they depend on the VIP level); None when
+    Bybit does not say, and the configured [fees] stay in force."""
+    reply = await rest.get("/v5/account/fee-rate", {"category": "linear", "symbol": symbol})
+    rows = reply.result.get("list") or [] if reply.ok else []
+    if not rows:
+        log.warning(
+            "Bybit fee rates not available (%s): using [fees] from the config", reply.explain()
+        )
+        return None
+    return FeeRates(float(rows[0]["makerFeeRate"]), float(rows[0]["takerFeeRate"]))

@@ -44,7 +44,7 @@ from asconsole.domain import (
 from asconsole.venues import net
 from asconsole.venues.base import VenueError
 from asconsole.venues.bybit import account
-from asconsole.venues.bybit.account import KeyPermissions, checked
+from asconsole.venues.bybit.account import FeeRates, KeyPermissions, checked
 from asconsole.venues.bybit.auth import Credentials, ws_auth_args
 from asconsole.venues.bybit.config import BybitSettings
 from asconsole.venues.bybit.messages import (
@@ -124,6 +124,8 @@ class BybitBroker:
         self._position = VenuePosition(0)
         self.wallet: Wallet | None = None
         self.permissions: KeyPermissions | None = None
+        self.fees: FeeRates | None = None
+        """The account's live maker/taker rates, read at start (None: use the configured ones)."""
         self.dcp_active = False
         self.orders_left: int | None = None
         """Open orders REST listed after the last clear (None: unknown, Bybit did not answer)."""
@@ -155,6 +157,7 @@ class BybitBroker:
                     f"Bybit reports leverage {pos.leverage:g}x, asked for {self.leverage:g}x"
                 )
             await self._apply_start_policy()
+            self.fees = await account.fee_rates(self.rest, self.instrument.symbol)
             started_ms = self.rest.now_ms()
             await self._fetch_executions(since_ms=started_ms - EXEC_LOOKBACK_MS, emit=False)
             self.tracker.last_exec_ms = max(self.tracker.last_exec_ms, started_ms)
