@@ -98,19 +98,19 @@ def in_process(n: int) -> None:
     parse_s = time.perf_counter() - t
 
     feed = BybitFeed(INSTRUMENT, "ws://unused", depth=DEPTH)
-    feed._handle(snap)
+    feed.handle(snap)
     t = time.perf_counter()
     for m in deltas:
-        feed._handle(m)
+        feed.handle(m)
     handler_s = time.perf_counter() - t
 
     feed = BybitFeed(INSTRUMENT, "ws://unused", depth=DEPTH)
     book = DictBook()
-    for ev in feed._handle(snap):
+    for ev in feed.handle(snap):
         book.apply(ev)
     t = time.perf_counter()
     for m in deltas:
-        for ev in feed._handle(m):
+        for ev in feed.handle(m):
             book.apply(ev)
     full_s = time.perf_counter() - t
     levels = sum(len(d["data"]["b"]) + len(d["data"]["a"]) for d in map(json.loads, deltas)) / n
@@ -133,11 +133,7 @@ def serve(port_q: Any, deltas: list[str]) -> None:
         fake.u = 100
         await fake.start()
         port_q.put(fake.port)
-        while not any(
-            t.startswith("orderbook.") for t in sum(map(list, fake._public.values()), [])
-        ):
-            await asyncio.sleep(0.01)
-        ws = next(iter(fake._public))
+        ws = await fake.book_subscriber()
         await asyncio.sleep(0.2)
         for m in deltas:
             await ws.send_str(m)

@@ -246,6 +246,18 @@ class FakeBybit:
             if topic in topics:
                 await self._send(ws, msg)
 
+    async def book_subscriber(self) -> web.WebSocketResponse:
+        """The first public socket subscribed to a book topic, once there is one."""
+        while True:
+            for ws, topics in self._public.items():
+                if any(t.startswith("orderbook.") for t in topics):
+                    return ws
+            await asyncio.sleep(0.01)
+
+    @property
+    def private_sockets(self) -> int:
+        return len(self._private)
+
     # --- faults -------------------------------------------------------------------------
 
     async def drop_public(self) -> None:

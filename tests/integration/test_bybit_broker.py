@@ -181,7 +181,7 @@ def test_fill_missed_while_private_socket_was_down_arrives_after_reconnect() -> 
         await b.submit(PlaceOrder("m", Side.BUY, 999, 2))
         await ev.wait(lambda e: len(e) == 1)
         await fake.drop_private()
-        await until(lambda: not fake._private)
+        await until(lambda: fake.private_sockets == 0)
         await fake.trade("Sell", 999, 2)  # nobody is listening
         await ev.wait(lambda e: len(ev.of(Fill)) == 1, timeout=5)
         assert ev.of(Fill)[0].client_id == "m" and ev.of(Fill)[0].qty == 2
@@ -307,7 +307,7 @@ def test_cancel_all_right_after_places_leaves_nothing_open() -> None:
         for i in range(5):
             await b.submit(PlaceOrder(f"k{i}", Side.SELL, 1010 + i, 1))
         await b.submit(CancelAll("kill switch"))  # the places are still in flight
-        await until(lambda: not b._inflight and fake.open_orders() == [])
+        await until(lambda: b.requests_in_flight == 0 and fake.open_orders() == [])
         await until(lambda: len(ev.of(OrderCanceled)) == 5)  # each was acked, then cancelled
         assert len(ev.of(OrderAck)) == 5
         await b.stop()

@@ -24,8 +24,8 @@ def feed(depth: int = 50) -> BybitFeed:
 
 def test_deltas_before_the_first_snapshot_are_dropped() -> None:
     f = feed()
-    assert f._handle(book("delta", 7, 1, [["1.0", "1"]])) == []
-    events = f._handle(book("snapshot", 8, 2, [["1.0", "0.002"]]))
+    assert f.handle(book("delta", 7, 1, [["1.0", "1"]])) == []
+    events = f.handle(book("snapshot", 8, 2, [["1.0", "0.002"]]))
     assert events == [
         BookSnapshot(9_000_000, ((10, 2),), (), seq=8),
         FeedStatus(5, True, "book synced"),
@@ -34,23 +34,23 @@ def test_deltas_before_the_first_snapshot_are_dropped() -> None:
 
 def test_consecutive_deltas_carry_prev_seq() -> None:
     f = feed()
-    f._handle(book("snapshot", 8, 2, []))
-    assert f._handle(book("delta", 9, 3, [["1.0", "0"]])) == [
+    f.handle(book("snapshot", 8, 2, []))
+    assert f.handle(book("delta", 9, 3, [["1.0", "0"]])) == [
         BookDelta(9_000_000, ((10, 0),), (), seq=9, prev_seq=8)
     ]
 
 
 def test_seq_going_backwards_is_a_gap_and_later_deltas_wait_for_the_snapshot() -> None:
     f = feed()
-    f._handle(book("snapshot", 8, 20, []))
-    (status,) = f._handle(book("delta", 9, 19, []))
-    assert isinstance(status, FeedStatus) and not status.connected and f._resync_needed
-    assert f._handle(book("delta", 10, 21, [])) == []
-    assert isinstance(f._handle(book("snapshot", 30, 40, []))[0], BookSnapshot)
+    f.handle(book("snapshot", 8, 20, []))
+    (status,) = f.handle(book("delta", 9, 19, []))
+    assert isinstance(status, FeedStatus) and not status.connected and f.resync_needed
+    assert f.handle(book("delta", 10, 21, [])) == []
+    assert isinstance(f.handle(book("snapshot", 30, 40, []))[0], BookSnapshot)
 
 
 def test_depth_one_snapshot_resent_with_the_same_u_is_not_a_gap() -> None:
     f = feed(depth=1)
-    f._handle(book("snapshot", 8, 2, [["1.0", "1"]], depth=1))
-    again = f._handle(book("snapshot", 8, 2, [["1.0", "1"]], depth=1))
+    f.handle(book("snapshot", 8, 2, [["1.0", "1"]], depth=1))
+    again = f.handle(book("snapshot", 8, 2, [["1.0", "1"]], depth=1))
     assert [type(e) for e in again] == [BookSnapshot] and f.resyncs == 0

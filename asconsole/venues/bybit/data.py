@@ -68,7 +68,7 @@ class BybitFeed:
         self._u: int | None = None
         self._seq = 0
         self._req = 0
-        self._resync_needed = False
+        self.resync_needed = False
         sym = instrument.symbol
         self.book_topic = f"orderbook.{depth}.{sym}"
         self.trade_topic = f"publicTrade.{sym}"
@@ -117,10 +117,10 @@ class BybitFeed:
             reason = "socket closed"
             try:
                 async for raw in ws:
-                    for event in self._handle(raw):
+                    for event in self.handle(raw):
                         yield event
-                    if self._resync_needed:
-                        self._resync_needed = False
+                    if self.resync_needed:
+                        self.resync_needed = False
                         await self._send(ws, "unsubscribe", [self.book_topic])
                         await self._send(ws, "subscribe", [self.book_topic])
             except ConnectionClosed as exc:
@@ -150,7 +150,9 @@ class BybitFeed:
                 log.warning("Bybit public reconnect failed: %s", exc)
         return None
 
-    def _handle(self, raw: str | bytes) -> list[MarketEvent]:
+    def handle(self, raw: str | bytes) -> list[MarketEvent]:
+        """One raw message to market events (the socket loop uses it; so can a replay of raw
+        captures or a benchmark). Sets `resync_needed` when the book must be resubscribed."""
         self._last_rx = self._clock.now()
         msg: dict[str, Any] = json.loads(raw)
         topic = msg.get("topic")
@@ -184,7 +186,7 @@ class BybitFeed:
             log.warning("Bybit book gap: u %d after %d: resyncing", book.u, prev)
             self._u = None
             self.resyncs += 1
-            self._resync_needed = True
+            self.resync_needed = True
             return [FeedStatus(self._clock.now(), False, f"book gap (u {book.u} after {prev})")]
         self._u, self._seq = book.u, book.seq
         return [BookDelta(book.ts, book.bids, book.asks, seq=book.u, prev_seq=prev)]

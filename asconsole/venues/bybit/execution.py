@@ -137,6 +137,11 @@ class BybitBroker:
         return self._position
 
     @property
+    def requests_in_flight(self) -> int:
+        """Order requests handed to tasks and not finished (the UI may show a backlog)."""
+        return len(self._inflight)
+
+    @property
     def symbol_params(self) -> dict[str, str]:
         return {"category": CATEGORY, "symbol": self.instrument.symbol}
 
