@@ -18,6 +18,7 @@ from asconsole.domain import (
     OrderRejected,
     PlaceOrder,
     Side,
+    TimeInForce,
 )
 from asconsole.venues.base import VenueError
 from asconsole.venues.bybit.execution import BybitBroker
@@ -327,6 +328,22 @@ def test_a_revoked_key_ends_exec_events_with_a_clear_error() -> None:
         assert [type(e) for e in ev.items] == [OrderRejected]  # the request's own answer first
         with pytest.raises(VenueError, match="stopped working"):
             await b.submit(PlaceOrder("r2", Side.BUY, 990, 1))
+        await b.stop()
+        await fake.stop()
+
+    asyncio.run(main())
+
+
+def test_reduce_only_market_order_for_the_kill_switch_fills_as_taker() -> None:
+    async def main() -> None:
+        fake = FakeBybit()
+        fake.position = 3
+        b, ev = await _started(fake)
+        await b.submit(PlaceOrder("flat", Side.SELL, 0, 3, TimeInForce.MARKET, reduce_only=True))
+        await ev.wait(lambda e: len(ev.of(Fill)) == 1)
+        fill = ev.of(Fill)[0]
+        assert (fill.side, fill.qty, fill.price, fill.is_maker) == (Side.SELL, 3, 1000, False)
+        assert isinstance(ev.items[0], OrderAck) and fake.position == 0
         await b.stop()
         await fake.stop()
 

@@ -102,3 +102,10 @@ def test_adopted_order_without_link_id_is_named_by_venue_id() -> None:
     assert tracked is not None and tracked.ref() == {"orderId": "123"}
     t.adopt(VenueOrder("mine", "456", Side.SELL, 110, 2, 0))
     assert t.get("mine").ref() == {"orderLinkId": "mine"}  # type: ignore[union-attr]
+
+
+def test_ioc_cancelled_after_a_partial_fill_is_a_cancel_even_before_its_execution() -> None:
+    t = OrderTracker()
+    t.track("c1", Side.BUY, 100, 5)
+    (event,) = t.on_order(upd("Cancelled", filled=2), 0)  # the execution message comes later
+    assert isinstance(event, OrderCanceled)

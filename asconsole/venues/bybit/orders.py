@@ -125,7 +125,7 @@ class OrderTracker:
         elif u.status in CLOSED_UNFILLED:
             self.finish(cid)
             reason = close_reason(u)
-            if not t.acked and t.filled == 0:
+            if not t.acked and t.filled == 0 and u.filled == 0:  # never rested, nothing filled
                 out.append(OrderRejected(ts, cid, reason, "place"))
             else:
                 out.append(OrderCanceled(ts, cid, reason))
