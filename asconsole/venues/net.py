@@ -6,7 +6,7 @@ One place for what each venue needs and must get right the same way:
   is safe to log (the password never leaves this module in a message).
 - `ws_connect`: a WebSocket client connection, direct or through the proxy.
 - `http_session`: an aiohttp `ClientSession`, direct or through the proxy.
-- `Backoff`: exponential reconnect delays with full jitter from a seeded `random.Random`, so a test
+- `Backoff`: exponential reconnect delays, jittered by a seeded `random.Random`, so a test
   (or a replay) sees the same delays every time.
 - `TokenBucket`: a client-side rate limiter on an injected clock.
 - `Tasks` / `spawn`: every background task is created through one helper that names it, keeps a
