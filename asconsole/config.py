@@ -18,22 +18,12 @@ from typing import Any, get_type_hints
 
 import tomli_w
 
+from asconsole.setting import setting
+from asconsole.venues.bybit.config import BybitSettings
+
 
 class ConfigError(ValueError):
     """One line for the operator: where, which key, what is allowed."""
-
-
-def setting(
-    default: Any,
-    doc: str,
-    *,
-    lo: float | None = None,
-    hi: float | None = None,
-    choices: tuple[str, ...] | None = None,
-    secret: bool = False,
-) -> Any:
-    meta = {"doc": doc, "lo": lo, "hi": hi, "choices": choices, "secret": secret}
-    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +203,7 @@ class Settings:
     ui: UISettings = field(default_factory=UISettings)
     recording: RecordingSettings = field(default_factory=RecordingSettings)
     control: ControlSettings = field(default_factory=ControlSettings)
+    bybit: BybitSettings = field(default_factory=BybitSettings)
 
     def replace(self, section: str, **changes: Any) -> Settings:
         """A copy with keys of one section changed (validated)."""
@@ -288,6 +279,9 @@ def _build(cls: type, values: dict[str, Any], where: str, section: str) -> Any:
 
 
 def _cross_check(obj: Any, where: str, section: str) -> None:
+    problem = obj.cross_check() if hasattr(obj, "cross_check") else ""
+    if problem:
+        raise ConfigError(f"{where}: [{section}] {problem}")
     if isinstance(obj, QuoteSettings) and obj.min_spread_dollar > obj.max_spread_dollar:
         raise ConfigError(
             f"{where}: [{section}] min_spread_dollar ({obj.min_spread_dollar:g}) must not exceed "
