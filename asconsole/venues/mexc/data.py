@@ -155,7 +155,8 @@ class MexcFeed:
         snapshot = self._request_snapshot(inbox)
         try:
             while True:
-                item = await asyncio.wait_for(inbox.get(), SILENCE_LIMIT_S)
+                async with asyncio.timeout(SILENCE_LIMIT_S):  # wait_for can swallow a cancel on 3.11
+                    item = await inbox.get()
                 if isinstance(item, BaseException):
                     raise item
                 try:

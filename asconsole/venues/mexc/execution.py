@@ -129,7 +129,7 @@ class MexcBroker:
         try:
             await asyncio.wait_for(self._cancel_everything(), self._settings.stop_timeout_s)
         except (asyncio.TimeoutError, VenueError) as exc:
-            log.error("MEXC: stop could not confirm that no order is left open: %s", exc)
+            log.error("MEXC: stop could not confirm that no order is left open: %r", exc)
         for task in list(self._side_tasks):
             task.cancel()
         if self._stream is not None:
@@ -151,6 +151,8 @@ class MexcBroker:
             except RateLimited:
                 continue
             except MexcApiError as exc:
+                if not exc.outcome_unknown:  # refused (keys, permissions): retrying cannot help
+                    raise
                 log.warning("MEXC: cancel at stop failed (%s); retrying", exc)
                 await asyncio.sleep(0.2)
 

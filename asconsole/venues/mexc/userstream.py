@@ -107,7 +107,8 @@ class UserStream:
         pinger = asyncio.create_task(self._ping(ws), name="mexc-user-stream-ping")
         try:
             while True:
-                frame = await asyncio.wait_for(ws.recv(), SILENCE_LIMIT_S)
+                async with asyncio.timeout(SILENCE_LIMIT_S):  # wait_for can swallow a cancel on 3.11
+                    frame = await ws.recv()
                 if isinstance(frame, bytes):
                     self._on_push(m.decode_push(frame))
                 elif (reply := m.control_reply(frame)).get("code", 0) != 0:
