@@ -34,7 +34,7 @@ async def load_instrument(settings: Settings) -> Instrument:
                 "GET", "/api/v3/exchangeInfo", {"symbol": symbol}
             )
         info = next(s for s in raw["symbols"] if s["symbol"] == symbol)
-    except (VenueError, KeyError, StopIteration, TypeError) as exc:
+    except (VenueError, KeyError, StopIteration, TypeError, ValueError) as exc:
         log.warning("MEXC exchangeInfo for %s unreadable (%s); using defaults", symbol, exc)
         return default_instrument(symbol)
     tick = _step(int(info["quotePrecision"]))

@@ -28,12 +28,13 @@ from asconsole.venues.base import VenueError
 from asconsole.venues.mexc import messages as m
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PublicAggreDepthsV3Api, PushDataV3ApiWrapper
 from asconsole.venues.mexc.rest import MexcRest
-from asconsole.venues.mexc.transport import connect_ws, http_session, reconnect_delays
+from asconsole.venues.mexc.transport import connect_ws, http_session, reconnect_delays, started
 
 log = logging.getLogger(__name__)
 
 SILENCE_LIMIT_S = 2 * m.PING_INTERVAL_S + 5
 """No frame at all (not even a PONG) for this long means the connection is dead."""
+START_TIMEOUT_S = 20.0
 
 
 class Verdict(Enum):
@@ -96,6 +97,8 @@ class MexcFeed:
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
         self._rest: MexcRest | None = None
+        self.problem = ""
+        """The last connection or book problem, for the operator."""
         self.snapshots = 0
         self.resyncs = 0
         """Books built from a REST snapshot, and rebuilds after a gap (for the operator and tests)."""
@@ -104,12 +107,10 @@ class MexcFeed:
         self._session = http_session(self._settings.proxy)
         self._rest = MexcRest(self._session, self._settings.rest_url, self._clock)
         self._task = asyncio.create_task(self._run(), name=f"mexc-feed-{self.instrument.symbol}")
-        ready = asyncio.create_task(self._ready.wait())
-        await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
-        ready.cancel()
-        if self._task.done():
-            self._task.result()
-            raise VenueError("MEXC feed ended before the first book")
+        if not await started(self._task, self._ready, START_TIMEOUT_S):
+            raise VenueError(
+                f"no MEXC order book within {START_TIMEOUT_S:.0f} s ({self.problem or 'no answer'})"
+            )
 
     async def events(self) -> AsyncIterator[MarketEvent]:
         while (event := await self._out.get()) is not None:
@@ -296,6 +297,7 @@ class MexcFeed:
 
     def _down(self, reason: str) -> None:
         log.warning("MEXC feed: %s", reason)
+        self.problem = reason
         if self._up:
             self._up = False
             self._out.put_nowait(FeedStatus(self._clock.now(), False, reason))

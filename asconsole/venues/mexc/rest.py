@@ -106,7 +106,8 @@ class MexcRest:
                     return self._limited(resp.status, resp.headers.get("Retry-After"))
                 return _decode(resp.status, text)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise MexcApiError(599, 0, f"{method} {path}: {type(exc).__name__} {exc}") from None
+            # the exception text may hold the signed URL: name its type only
+            raise MexcApiError(599, 0, f"{method} {path}: {type(exc).__name__}") from None
 
     def _limited(self, status: int, retry_after: str | None) -> Any:
         try:

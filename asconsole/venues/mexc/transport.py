@@ -4,6 +4,8 @@ optional SOCKS5 proxy, reconnect delays). The MEXC modules import only these nam
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import random
 from collections.abc import Iterator
 
@@ -35,3 +37,19 @@ def reconnect_delays(first: float = 0.5, cap: float = 30.0) -> Iterator[float]:
     while True:
         yield random.uniform(first / 2, ceiling)
         ceiling = min(cap, ceiling * 2)
+
+
+async def started(task: asyncio.Task[None], ready: asyncio.Event, timeout: float) -> bool:
+    """Wait until a connection loop signals `ready`. False when it did not within `timeout`
+    (the loop is then cancelled); the loop's own failure is raised as it is."""
+    waiter = asyncio.create_task(ready.wait())
+    await asyncio.wait({waiter, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    if ready.is_set():
+        return True
+    if task.done():
+        task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False

@@ -19,12 +19,13 @@ from asconsole.venues.base import VenueError
 from asconsole.venues.mexc import messages as m
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
 from asconsole.venues.mexc.rest import MexcApiError, MexcRest
-from asconsole.venues.mexc.transport import connect_ws, reconnect_delays
+from asconsole.venues.mexc.transport import connect_ws, reconnect_delays, started
 
 log = logging.getLogger(__name__)
 
 PATH = "/api/v3/userDataStream"
 SILENCE_LIMIT_S = 2 * m.PING_INTERVAL_S + 5
+START_TIMEOUT_S = 20.0
 
 
 class UserStream:
@@ -54,12 +55,9 @@ class UserStream:
             asyncio.create_task(self._run(), name="mexc-user-stream"),
             asyncio.create_task(self._keep_alive(), name="mexc-listen-key-keepalive"),
         ]
-        connected = asyncio.create_task(self._connected.wait())
-        await asyncio.wait({connected, self._tasks[0]}, return_when=asyncio.FIRST_COMPLETED)
-        connected.cancel()
-        if self._tasks[0].done():
-            self._tasks[0].result()
-            raise VenueError("MEXC user data stream ended before it connected")
+        if not await started(self._tasks[0], self._connected, START_TIMEOUT_S):
+            self._tasks[1].cancel()
+            raise VenueError(f"MEXC user data stream not connected within {START_TIMEOUT_S:.0f} s")
 
     async def stop(self) -> None:
         for task in self._tasks:
