@@ -283,6 +283,11 @@ class FakeMexc:
             push.symbol = SYMBOL
         return push
 
+    async def publish_bytes(self, frame: bytes) -> None:
+        """Send raw bytes to every public subscriber (a corrupted frame)."""
+        for ws in list(self._public):
+            await ws.send_bytes(frame)
+
     async def _publish(self, push: PushDataV3ApiWrapper) -> None:
         frame = push.SerializeToString()
         for ws in list(self._public):

@@ -138,6 +138,16 @@ def test_dropped_connection_reports_down_then_a_fresh_snapshot() -> None:
     run(body)
 
 
+def test_undecodable_frame_costs_a_reconnect_not_the_feed() -> None:
+    async def body(fake: FakeMexc, feed: MexcFeed, log: EventLog) -> None:
+        await log.wait_for(lambda e: len(log.of(BookSnapshot)) == 1)
+        await fake.publish_bytes(b"\xff\xff\xff")
+        await log.wait_for(lambda e: len(log.of(BookSnapshot)) == 2 and log.of(FeedStatus)[-1].connected)
+        assert "undecodable" in log.of(FeedStatus)[1].reason
+
+    run(body)
+
+
 def test_make_feed_builds_a_feed_from_settings() -> None:
     from asconsole.config import Settings
     from asconsole.venues.base import Feed

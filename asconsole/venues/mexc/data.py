@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -26,7 +26,11 @@ from asconsole.config import MexcSettings
 from asconsole.domain import BookDelta, BookSnapshot, FeedStatus, Instrument, Level, MarketEvent, Trade
 from asconsole.venues.base import VenueError
 from asconsole.venues.mexc import messages as m
-from asconsole.venues.mexc.pb.mexc_push_pb2 import PublicAggreDepthsV3Api, PushDataV3ApiWrapper
+from asconsole.venues.mexc.pb.mexc_push_pb2 import (
+    PublicAggreDealsV3ApiItem,
+    PublicAggreDepthsV3Api,
+    PushDataV3ApiWrapper,
+)
 from asconsole.venues.mexc.rest import MexcRest
 from asconsole.venues.mexc.transport import connect_ws, http_session, reconnect_delays, started
 
@@ -72,6 +76,7 @@ class DepthSync:
 
 @dataclass(slots=True)
 class _Snapshot:
+    generation: int
     version: int
     bids: tuple[Level, ...]
     asks: tuple[Level, ...]
@@ -91,6 +96,8 @@ class MexcFeed:
         self._bids: dict[int, int] = {}
         self._asks: dict[int, int] = {}
         self._buffer: list[tuple[int, PublicAggreDepthsV3Api]] = []
+        self._generation = 0
+        """Counts snapshot requests, so a snapshot overtaken by a newer request is ignored."""
         self._seq = 0
         self._up = False
         self._ready = asyncio.Event()
@@ -162,7 +169,8 @@ class MexcFeed:
                     raise item
                 try:
                     if isinstance(item, _Snapshot):
-                        self._on_snapshot(item)
+                        if item.generation == self._generation:
+                            self._on_snapshot(item)
                     elif isinstance(item, bytes):
                         self._on_push(m.decode_push(item))
                     else:
@@ -196,16 +204,18 @@ class MexcFeed:
     def _request_snapshot(self, inbox: asyncio.Queue) -> asyncio.Task[None]:
         self._sync.reset(None)
         self._buffer.clear()
+        self._generation += 1
+        generation = self._generation
 
         async def fetch() -> None:
             try:
-                inbox.put_nowait(await self._fetch_snapshot())
+                inbox.put_nowait(await self._fetch_snapshot(generation))
             except VenueError as exc:
                 inbox.put_nowait(exc)
 
         return asyncio.create_task(fetch(), name="mexc-feed-snapshot")
 
-    async def _fetch_snapshot(self) -> _Snapshot:
+    async def _fetch_snapshot(self, generation: int) -> _Snapshot:
         assert self._rest is not None, "start() first"
         raw = await self._rest.public(
             "GET",
@@ -214,6 +224,7 @@ class MexcFeed:
         )
         ins = self.instrument
         return _Snapshot(
+            generation=generation,
             version=int(raw["lastUpdateId"]),
             bids=tuple((ins.price_ticks(p), ins.qty_lots(q)) for p, q in raw["bids"]),
             asks=tuple((ins.price_ticks(p), ins.qty_lots(q)) for p, q in raw["asks"]),
@@ -239,7 +250,7 @@ class MexcFeed:
         elif body == "publicAggreBookTicker":
             self._check_ticker(push)
 
-    def _on_deals(self, deals) -> None:  # repeated PublicAggreDealsV3ApiItem
+    def _on_deals(self, deals: Iterable[PublicAggreDealsV3ApiItem]) -> None:
         ins = self.instrument
         for deal in deals:
             self._out.put_nowait(

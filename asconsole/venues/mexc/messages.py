@@ -9,6 +9,8 @@ import hmac
 import json
 from typing import Any
 
+from google.protobuf.message import DecodeError
+
 from asconsole.domain import Instrument, Side, TimeInForce, VenueOrder
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
 
@@ -52,8 +54,12 @@ def control_reply(text: str) -> dict[str, Any]:
 
 
 def decode_push(frame: bytes) -> PushDataV3ApiWrapper:
+    """Raises ValueError (as every other malformed-frame case does) on bytes that are not a push."""
     push = PushDataV3ApiWrapper()
-    push.ParseFromString(frame)
+    try:
+        push.ParseFromString(frame)
+    except DecodeError as exc:
+        raise ValueError(f"undecodable MEXC push ({len(frame)} bytes): {exc}") from None
     return push
 
 
