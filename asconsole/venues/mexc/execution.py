@@ -127,7 +127,8 @@ class MexcBroker:
         """Cancel every open order of the symbol (waiting out a rate-limit pause if it fits
         in `stop_timeout_s`), confirm none is left, then close the stream and the session."""
         try:
-            await asyncio.wait_for(self._cancel_everything(), self._settings.stop_timeout_s)
+            async with asyncio.timeout(self._settings.stop_timeout_s):
+                await self._cancel_everything()
         except (asyncio.TimeoutError, VenueError) as exc:
             log.error("MEXC: stop could not confirm that no order is left open: %r", exc)
         for task in list(self._side_tasks):
@@ -179,9 +180,9 @@ class MexcBroker:
                         self._now(), action.client_id, "MEXC spot has no amend", "amend"
                     )
                 )
-        except RateLimited as exc:
-            request = {PlaceOrder: "place", CancelOrder: "cancel"}.get(type(action), "cancel_all")
-            client_id = getattr(action, "client_id", "")
+        except (RateLimited, MexcApiError) as exc:
+            request = "place" if isinstance(action, PlaceOrder) else "cancel"
+            client_id = getattr(action, "client_id", "")  # CancelAll has none
             self._emit(self._ledger.rejected(self._now(), client_id, str(exc), request))
 
     async def open_orders(self) -> list[VenueOrder]:
