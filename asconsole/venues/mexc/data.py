@@ -32,7 +32,13 @@ from asconsole.venues.mexc.pb.mexc_push_pb2 import (
     PushDataV3ApiWrapper,
 )
 from asconsole.venues.mexc.rest import MexcRest
-from asconsole.venues.mexc.transport import connect_ws, http_session, reconnect_delays, started
+from asconsole.venues.mexc.transport import (
+    CONNECTION_ERRORS,
+    connect_ws,
+    http_session,
+    reconnect_delays,
+    started,
+)
 
 log = logging.getLogger(__name__)
 
@@ -139,13 +145,14 @@ class MexcFeed:
         while True:
             try:
                 ws = await connect_ws(self._settings.ws_url, self._settings.proxy)
-            except (OSError, WebSocketException, asyncio.TimeoutError) as exc:
+            except CONNECTION_ERRORS as exc:
                 self._down(f"connect failed: {type(exc).__name__}")
             else:
                 synced = self.snapshots
                 try:
                     await self._session_loop(ws)
-                except (WebSocketException, OSError, VenueError, ValueError) as exc:
+                except (*CONNECTION_ERRORS, VenueError, ValueError, KeyError) as exc:
+                    # ValueError, KeyError: a frame or a snapshot we could not read
                     self._down(f"{type(exc).__name__}: {exc}")
                 finally:
                     await ws.close()
@@ -212,6 +219,8 @@ class MexcFeed:
                 inbox.put_nowait(await self._fetch_snapshot(generation))
             except VenueError as exc:
                 inbox.put_nowait(exc)
+            except (KeyError, ValueError, TypeError) as exc:  # the loop must hear of every failure
+                inbox.put_nowait(VenueError(f"unreadable MEXC depth snapshot: {exc!r}"))
 
         return asyncio.create_task(fetch(), name="mexc-feed-snapshot")
 

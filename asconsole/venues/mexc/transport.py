@@ -12,6 +12,10 @@ from collections.abc import Iterator
 import aiohttp
 from aiohttp_socks import ProxyConnector
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import WebSocketException
+
+CONNECTION_ERRORS = (OSError, WebSocketException, asyncio.TimeoutError)
+"""What a lost or refused connection raises; a connection loop catches these and reconnects."""
 
 
 async def connect_ws(url: str, proxy: str) -> ClientConnection:

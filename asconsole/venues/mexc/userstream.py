@@ -12,14 +12,13 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import WebSocketException
 
 from asconsole.config import MexcSettings
 from asconsole.venues.base import VenueError
 from asconsole.venues.mexc import messages as m
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
 from asconsole.venues.mexc.rest import MexcApiError, MexcRest
-from asconsole.venues.mexc.transport import connect_ws, reconnect_delays, started
+from asconsole.venues.mexc.transport import CONNECTION_ERRORS, connect_ws, reconnect_delays, started
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ class UserStream:
                 ws = await connect_ws(
                     f"{self._settings.ws_url}?listenKey={self._key}", self._settings.proxy
                 )
-            except (OSError, WebSocketException, asyncio.TimeoutError, VenueError) as exc:
+            except (*CONNECTION_ERRORS, VenueError, KeyError) as exc:
                 self._on_down(f"user stream connect failed: {type(exc).__name__}")
                 self._key = await self._extended_or_none()
                 await asyncio.sleep(next(delays))
@@ -93,7 +92,8 @@ class UserStream:
                 self._connected.set()
                 delays = reconnect_delays()
                 await self._read(ws)
-            except (OSError, WebSocketException, VenueError, asyncio.TimeoutError) as exc:
+            except (*CONNECTION_ERRORS, VenueError, ValueError, KeyError) as exc:
+                # ValueError, KeyError: a push or a reconciliation reply we could not read
                 self._on_down(f"user stream lost: {type(exc).__name__}: {exc}")
             finally:
                 self._ws = None
