@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from asconsole.clock import WallClock
 from asconsole.config import MexcSettings
 from asconsole.domain import BookDelta, BookSnapshot, FeedStatus, Side, Trade
-from asconsole.venues.mexc import make_feed
 from asconsole.venues.mexc.config import default_instrument
 from asconsole.venues.mexc.data import MexcFeed
 from tests.integration.fake_mexc import EventLog, FakeMexc
@@ -146,11 +145,3 @@ def test_undecodable_frame_costs_a_reconnect_not_the_feed() -> None:
         assert "undecodable" in log.of(FeedStatus)[1].reason
 
     run(body)
-
-
-def test_make_feed_builds_a_feed_from_settings() -> None:
-    from asconsole.config import Settings
-    from asconsole.venues.base import Feed
-
-    feed = make_feed(Settings(), BTC)
-    assert isinstance(feed, Feed) and feed.instrument is BTC
