@@ -114,7 +114,7 @@ class FakeMexc:
         app = web.Application()
         app.router.add_get("/ws", self._ws)
         app.router.add_route("*", "/api/v3/{name}", self._rest)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, access_log=None)  # its lines would carry signatures
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
