@@ -142,6 +142,7 @@ def test_fill_while_the_user_stream_is_down_is_recovered_on_reconnect() -> None:
         await broker.submit(bid("q-3"))
         await broker.submit(bid("q-4", price=9980))
         await log.wait_for(lambda e: len(log.of(OrderAck)) == 2)
+        assert broker.user_stream_connected
         await fake.drop_connections(public=False)
         await fake.trade("SELL", "99.90", "0.001")  # fills q-3 while nobody listens
         await fake._cancel_order({"origClientOrderId": "q-4"})  # ended from the web UI
@@ -149,7 +150,7 @@ def test_fill_while_the_user_stream_is_down_is_recovered_on_reconnect() -> None:
         (fill,) = log.of(Fill)
         assert (fill.client_id, fill.qty, fill.leaves_qty) == ("q-3", 1000, 0)
         assert log.of(OrderCanceled)[0].client_id == "q-4"
-        assert broker.reconciliations == 1
+        assert broker.reconciliations == 1 and broker.user_stream_connected
 
     run(body)
 

@@ -151,8 +151,7 @@ class MexcFeed:
                 synced = self.snapshots
                 try:
                     await self._session_loop(ws)
-                except (*CONNECTION_ERRORS, VenueError, ValueError, KeyError) as exc:
-                    # ValueError, KeyError: a frame or a snapshot we could not read
+                except (*CONNECTION_ERRORS, *m.UNREADABLE, VenueError) as exc:
                     self._down(f"{type(exc).__name__}: {exc}")
                 finally:
                     await ws.close()
@@ -219,7 +218,7 @@ class MexcFeed:
                 inbox.put_nowait(await self._fetch_snapshot(generation))
             except VenueError as exc:
                 inbox.put_nowait(exc)
-            except (KeyError, ValueError, TypeError) as exc:  # the loop must hear of every failure
+            except m.UNREADABLE as exc:  # the loop must hear of every failure
                 inbox.put_nowait(VenueError(f"unreadable MEXC depth snapshot: {exc!r}"))
 
         return asyncio.create_task(fetch(), name="mexc-feed-snapshot")
@@ -308,6 +307,8 @@ class MexcFeed:
         best levels; a disagreement means the local book went wrong."""
         ticker = push.publicAggreBookTicker
         if self._sync.version is None or not ticker.version or int(ticker.version) != self._sync.version:
+            return
+        if not ticker.bidPrice or not ticker.askPrice:  # one side empty: nothing to compare
             return
         ins = self.instrument
         best_bid = max(self._bids) if self._bids else None

@@ -88,6 +88,11 @@ class MexcBroker:
         self.reconciliations = 0
 
     @property
+    def user_stream_connected(self) -> bool:
+        """False while private pushes cannot arrive (fills then show up after the reconnect)."""
+        return self._stream is not None and self._stream.connected
+
+    @property
     def maker_fee(self) -> float:
         return self._ledger.maker_rate
 

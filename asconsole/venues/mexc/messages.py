@@ -53,6 +53,11 @@ def control_reply(text: str) -> dict[str, Any]:
     return reply
 
 
+UNREADABLE = (ValueError, KeyError, TypeError, ArithmeticError)
+"""What reading a malformed venue message can raise (decimal.InvalidOperation is an
+ArithmeticError): a connection loop treats it like a lost connection and starts afresh."""
+
+
 def decode_push(frame: bytes) -> PushDataV3ApiWrapper:
     """Raises ValueError (as every other malformed-frame case does) on bytes that are not a push."""
     push = PushDataV3ApiWrapper()

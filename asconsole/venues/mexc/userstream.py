@@ -48,6 +48,10 @@ class UserStream:
         self.connections = 0
         self.keys_created = 0
 
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None
+
     async def start(self) -> None:
         """Returns once the first connection is subscribed."""
         self._tasks = [
@@ -78,7 +82,7 @@ class UserStream:
                 ws = await connect_ws(
                     f"{self._settings.ws_url}?listenKey={self._key}", self._settings.proxy
                 )
-            except (*CONNECTION_ERRORS, VenueError, KeyError) as exc:
+            except (*CONNECTION_ERRORS, *m.UNREADABLE, VenueError) as exc:
                 self._on_down(f"user stream connect failed: {type(exc).__name__}")
                 self._key = await self._extended_or_none()
                 await asyncio.sleep(next(delays))
@@ -92,8 +96,7 @@ class UserStream:
                 self._connected.set()
                 delays = reconnect_delays()
                 await self._read(ws)
-            except (*CONNECTION_ERRORS, VenueError, ValueError, KeyError) as exc:
-                # ValueError, KeyError: a push or a reconciliation reply we could not read
+            except (*CONNECTION_ERRORS, *m.UNREADABLE, VenueError) as exc:
                 self._on_down(f"user stream lost: {type(exc).__name__}: {exc}")
             finally:
                 self._ws = None
