@@ -250,3 +250,34 @@ def test_a_wrong_secret_is_refused_by_signature_check() -> None:
 async def _until(predicate: Callable[[], bool]) -> None:
     while not predicate():
         await asyncio.sleep(0.01)
+
+
+def test_a_drifting_clock_is_resynced_and_the_request_goes_through() -> None:
+    class DriftingClock(WallClock):
+        """Starts right, then jumps 10 s behind the server (beyond recvWindow)."""
+
+        drift_ns = 0
+
+        def now(self) -> int:
+            return super().now() - self.drift_ns
+
+    async def main() -> None:
+        fake = FakeMexc()
+        await fake.start()
+        fake.set_book({"100.00": "1"}, {"100.10": "1"})
+        clock = DriftingClock()
+        broker = MexcBroker(MexcSettings(rest_url=fake.rest_url, ws_url=fake.ws_url), BTC, clock, CREDS)
+        try:
+            await broker.start()
+            log = EventLog(broker.exec_events())
+            clock.drift_ns = 10_000_000_000
+            await broker.submit(bid("d-1"))
+            await log.wait_for(lambda e: len(log.of(OrderAck)) == 1)
+            assert fake.requests.count(("GET", "/api/v3/time")) == 2
+            log.stop()
+        finally:
+            await broker.stop()
+            await fake.stop()
+        assert fake.open_orders() == []
+
+    asyncio.run(main())

@@ -116,9 +116,7 @@ class PushStatus:
 # --- REST errors -----------------------------------------------------------------------------
 
 UNKNOWN_ORDER = -2011
-BAD_SIGNATURE = 700002
 TIMESTAMP_OUTSIDE_WINDOW = 700003
-INSUFFICIENT_BALANCE = 10101
 
 
 def venue_order(raw: dict[str, Any], instrument: Instrument) -> VenueOrder:

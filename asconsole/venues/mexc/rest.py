@@ -19,7 +19,7 @@ from yarl import URL
 from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
 from asconsole.venues.base import VenueError
 from asconsole.venues.mexc.config import Credentials
-from asconsole.venues.mexc.messages import sign
+from asconsole.venues.mexc.messages import TIMESTAMP_OUTSIDE_WINDOW, sign
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,18 @@ class MexcRest:
 
     async def signed(self, method: str, path: str, params: Params | None = None) -> Any:
         """All parameters, recvWindow and timestamp in the query string; the signature over
-        exactly those bytes appended; empty body."""
+        exactly those bytes appended; empty body. A request refused for its timestamp (the
+        local clock drifted) was not executed: it is sent once more after a new clock sync."""
+        try:
+            return await self._signed_once(method, path, params)
+        except MexcApiError as exc:
+            if exc.code != TIMESTAMP_OUTSIDE_WINDOW:
+                raise
+        log.warning("MEXC refused a timestamp; resyncing with the server clock")
+        await self.sync_time()
+        return await self._signed_once(method, path, params)
+
+    async def _signed_once(self, method: str, path: str, params: Params | None) -> Any:
         if self._credentials is None:
             raise VenueError("MEXC signed request without credentials")
         ts = self._clock.now() // NS_PER_MS + self._offset_ms
