@@ -145,3 +145,14 @@ def _varint(value: int) -> bytes:
         else:
             out.append(byte)
             return bytes(out)
+
+
+def test_control_frames_accept_acks_and_pongs_and_refuse_blocked_channels() -> None:
+    m.check_control('{"id":0,"code":0,"msg":"PONG"}')
+    m.check_control('{"id":0,"code":0,"msg":"spot@public.aggre.deals.v3.api.pb@100ms@BTCUSDT"}')
+    with pytest.raises(ValueError, match="refused"):
+        m.check_control('{"id":0,"code":0,"msg":"Not Subscribed successfully! [spot@x]. Reason: Blocked!"}')
+    with pytest.raises(ValueError, match="refused"):
+        m.check_control('{"id":0,"code":1,"msg":"bad"}')
+    with pytest.raises(ValueError):
+        m.check_control("[1, 2]")

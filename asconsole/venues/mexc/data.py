@@ -180,7 +180,7 @@ class MexcFeed:
                     elif isinstance(item, bytes):
                         self._on_push(m.decode_push(item))
                     else:
-                        self._on_control(item)
+                        m.check_control(item)
                 except _Resync as exc:
                     self.resyncs += 1
                     self._down(f"book resync: {exc}")
@@ -239,11 +239,6 @@ class MexcFeed:
         )
 
     # --- frames ---------------------------------------------------------------------------
-
-    def _on_control(self, text: str) -> None:
-        reply = m.control_reply(text)
-        if reply.get("code", 0) != 0:
-            raise VenueError(f"MEXC refused a subscription: {reply.get('msg', '')}")
 
     def _on_push(self, push: PushDataV3ApiWrapper) -> None:
         body = push.WhichOneof("body")

@@ -45,12 +45,16 @@ def subscribe_frame(channels: tuple[str, ...]) -> str:
     return json.dumps({"method": "SUBSCRIPTION", "params": list(channels)})
 
 
-def control_reply(text: str) -> dict[str, Any]:
-    """A JSON control frame: `{"id":0,"code":0,"msg":"PONG"}` or the subscribed channel name."""
+def check_control(text: str) -> None:
+    """A JSON control frame: `{"id":0,"code":0,"msg":"PONG"}` or the subscribed channel name.
+    Raises ValueError for a refusal: a non-zero code, or code 0 with a "Not Subscribed" message
+    (how MEXC answers a channel it blocks)."""
     reply = json.loads(text)
     if not isinstance(reply, dict):
         raise ValueError(f"unexpected MEXC control frame: {text[:200]}")
-    return reply
+    msg = str(reply.get("msg", ""))
+    if reply.get("code", 0) != 0 or msg.startswith("Not Subscribed"):
+        raise ValueError(f"MEXC refused a subscription: {msg[:200]}")
 
 
 UNREADABLE = (ValueError, KeyError, TypeError, ArithmeticError)

@@ -112,8 +112,8 @@ class UserStream:
                     frame = await ws.recv()
                 if isinstance(frame, bytes):
                     self._on_push(m.decode_push(frame))
-                elif (reply := m.control_reply(frame)).get("code", 0) != 0:
-                    raise VenueError(f"MEXC refused a private subscription: {reply.get('msg', '')}")
+                else:
+                    m.check_control(frame)
         finally:
             pinger.cancel()
 
