@@ -131,11 +131,12 @@ class MexcBroker:
     async def stop(self) -> None:
         """Cancel every open order of the symbol (waiting out a rate-limit pause if it fits
         in `stop_timeout_s`), confirm none is left, then close the stream and the session."""
-        try:
-            async with asyncio.timeout(self._settings.stop_timeout_s):
-                await self._cancel_everything()
-        except (asyncio.TimeoutError, VenueError) as exc:
-            log.error("MEXC: stop could not confirm that no order is left open: %r", exc)
+        if self._rest is not None:  # never started: nothing can have been placed
+            try:
+                async with asyncio.timeout(self._settings.stop_timeout_s):
+                    await self._cancel_everything()
+            except (asyncio.TimeoutError, VenueError) as exc:
+                log.error("MEXC: stop could not confirm that no order is left open: %r", exc)
         for task in list(self._side_tasks):
             task.cancel()
         if self._stream is not None:
