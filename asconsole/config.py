@@ -194,6 +194,34 @@ class ControlSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class MexcSettings:
+    """MEXC spot v3: where to connect and how to trade. Keys never live here: they come from
+    MEXC_API_KEY / MEXC_API_SECRET or the protected `key_file`."""
+
+    rest_url: str = setting("https://api.mexc.com", "MEXC REST base URL")
+    ws_url: str = setting("wss://wbs-api.mexc.com/ws", "MEXC WebSocket URL (market and user data)")
+    proxy: str = setting(
+        "", "SOCKS5 proxy for every MEXC connection, socks5://user:pass@host:port", secret=True
+    )
+    recv_window_ms: int = setting(5000, "signed request validity window, ms", lo=1, hi=60_000)
+    key_file: str = setting(
+        "", "TOML file with api_key and api_secret; must not be readable by group or other"
+    )
+    on_start: str = setting(
+        "cancel",
+        "open orders found at start: cancel them (the engine re-quotes from scratch) or adopt them",
+        choices=("adopt", "cancel"),
+    )
+    depth_limit: int = setting(1000, "levels in the REST depth snapshot", lo=5, hi=5000)
+    listen_key_keepalive_s: float = setting(
+        1800.0, "extend the user-data listenKey this often, seconds", lo=1, hi=3000
+    )
+    stop_timeout_s: float = setting(
+        3.0, "stop gives up cancelling open orders after this long, seconds", lo=0.5, hi=4
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     market: MarketSettings = field(default_factory=MarketSettings)
     quote: QuoteSettings = field(default_factory=QuoteSettings)
@@ -204,6 +232,7 @@ class Settings:
     recording: RecordingSettings = field(default_factory=RecordingSettings)
     control: ControlSettings = field(default_factory=ControlSettings)
     bybit: BybitSettings = field(default_factory=BybitSettings)
+    mexc: MexcSettings = field(default_factory=MexcSettings)
 
     def replace(self, section: str, **changes: Any) -> Settings:
         """A copy with keys of one section changed (validated)."""
