@@ -16,7 +16,7 @@ from asconsole.recording.reader import RecordingError
 from asconsole.venues.base import VenueError
 
 # One module per subcommand under asconsole/commands (see its __init__ for the contract).
-COMMANDS = ("run_cmd", "config_cmd")
+COMMANDS = ("run_cmd", "config_cmd", "import_cmd")
 
 
 def parser() -> argparse.ArgumentParser:
