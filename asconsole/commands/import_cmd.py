@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import nullcontext
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from asconsole.clock import NS_PER_S
 from asconsole.commands.common import number
@@ -38,24 +39,32 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=run)
 
 
-def _progress(total: int):  # type: ignore[no-untyped-def]
-    """A rich progress bar on a terminal, nothing otherwise."""
-    if not sys.stderr.isatty():
-        return nullcontext(lambda done: None)
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+class ProgressBar:
+    """A rich progress bar of input bytes on a terminal; silent otherwise (pipes, tests, CI)."""
 
-    bar = Progress("importing", BarColumn(), DownloadColumn(), TimeRemainingColumn(), transient=True)
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._bar: Any = None
+        self._task: Any = None
 
-    class _Bar:
-        def __enter__(self):  # type: ignore[no-untyped-def]
-            bar.start()
-            task = bar.add_task("import", total=total)
-            return lambda done: bar.update(task, completed=done)
+    def __enter__(self) -> Callable[[int], None]:
+        if not sys.stderr.isatty():
+            return lambda done: None
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-        def __exit__(self, *exc: object) -> None:
-            bar.stop()
+        self._bar = Progress("importing", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                             console=Console(stderr=True), transient=True)
+        self._bar.start()
+        self._task = self._bar.add_task("import", total=self.total)
+        return self._update
 
-    return _Bar()
+    def _update(self, done: int) -> None:
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         raise ConfigError(f"no such file: {', '.join(missing)}")
     total = sum(p.stat().st_size for p in args.sources)
-    with _progress(total) as progress:
+    with ProgressBar(total) as progress:
         ctx = ImportContext(skip_bad=args.skip_bad, progress=progress)
         result = import_session(args.fmt, args.sources, facts, args.output, ctx)
     print(summary(result))
