@@ -4,13 +4,14 @@ trip import -> backtest -> summary giving identical results twice."""
 
 import gzip
 import itertools
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from asconsole.importers.backtest import backtest, market_events
 from asconsole.importers.instruments import instrument_facts
-from asconsole.importers.session import import_session
+from asconsole.importers.session import FORMATS, from_snapshot, import_session
 from asconsole.importers.source import ImportContext
 from asconsole.recording.reader import open_session
 
@@ -54,6 +55,31 @@ def test_whole_usdm_capture_imports_with_the_documented_counts_and_span(tmp_path
     assert st.dropped == 4 + 5 and st.ignored == 66_089  # README: 4 old diffs, 5 early trades; bookTicker
     assert session.meta["mode"] == "import" and session.meta["import"]["deltas"] == 6_547
     assert session.meta["events"] == 27_856
+
+
+def utc_ms(ts: int) -> str:
+    return datetime.fromtimestamp(ts / 1e9, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+
+# README "Windows" and "Converted event counts": (snapshots, deltas, trades), first and last time
+WINDOW_C = ((1, 6_547, 21_308), "2024-08-08 23:54:15.319", "2024-08-08 23:59:59.833")
+WINDOW_D = ((1, 6_493, 19_903), "2024-08-08 23:54:14.206", "2024-08-09 00:05:04.535")
+
+
+@pytest.mark.parametrize("fmt, facts, files, window", [
+    ("normalized", USDM, ["binance_usdm_btcusdt_20240808T2354.jsonl"], WINDOW_C),
+    ("normalized", SPOT, ["binance_spot_btcusdt_20240808T2354.jsonl"], WINDOW_D),
+    ("binance-spot", SPOT, ["raw/spot/btcusdt_20240808.gz", "raw/spot/btcusdt_20240809.gz"], WINDOW_D),
+], ids=["usdm-normalized", "spot-normalized", "spot-raw-two-days"])
+def test_every_shared_file_reads_with_the_documented_counts_and_span(fmt, facts, files, window):
+    """The reader alone (no session written: the whole-file write is tested once, above)."""
+    ctx = ImportContext()
+    for _ in from_snapshot(FORMATS[fmt][1]([REAL / f for f in files], facts.instrument, ctx), ctx.stats):
+        pass
+    st = ctx.stats
+    assert (st.snapshots, st.deltas, st.trades) == window[0]
+    assert (utc_ms(st.first_ts), utc_ms(st.last_ts)) == window[1:]
+    assert st.gaps == 0 and st.bad_lines == 0
 
 
 def test_usdm_normalized_slice_equals_the_raw_capture(tmp_path):
