@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asconsole.domain import BookDelta, BookSnapshot, Instrument, Level, MarketEvent, Side, Trade
-from asconsole.importers.scale import Scale
+from asconsole.importers.scale import Scale, levels
 from asconsole.importers.source import BAD_LINE, ImportContext, lines
 
 PENDING_LIMIT = 100_000
@@ -38,10 +38,6 @@ class _Diff:
     prev: int  # the venue's pointer to the previous update: pu (futures) or U - 1 (spot)
     bids: tuple[Level, ...]
     asks: tuple[Level, ...]
-
-
-def levels(rows: Sequence[Sequence[str]], px: Scale, qty: Scale) -> tuple[Level, ...]:
-    return tuple((px(p), qty(q)) for p, q in rows)
 
 
 class BinanceCapture:

@@ -24,8 +24,7 @@ from pathlib import Path
 
 from asconsole.clock import NS_PER_MS, NS_PER_S
 from asconsole.domain import BookDelta, BookSnapshot, Instrument, MarketEvent, Side, Trade
-from asconsole.importers.binance import levels
-from asconsole.importers.scale import Scale
+from asconsole.importers.scale import Scale, levels
 from asconsole.importers.source import BAD_LINE, ImportContext, SourceError, lines
 
 SIDES = {"Buy": Side.BUY, "Sell": Side.SELL}

@@ -14,8 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from asconsole.domain import BookDelta, BookSnapshot, Instrument, MarketEvent, Side, Trade
-from asconsole.importers.binance import levels
-from asconsole.importers.scale import Scale
+from asconsole.importers.scale import Scale, levels
 from asconsole.importers.source import BAD_LINE, ImportContext, lines
 
 SIDES = {"buy": Side.BUY, "sell": Side.SELL}

@@ -6,7 +6,10 @@ a conversion is a dict lookup most of the time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+
+from asconsole.domain import Level
 
 MEMO_LIMIT = 1 << 20
 
@@ -53,3 +56,8 @@ class Scale:
         if n % self.unit:
             raise ValueError(f"{text} is not a multiple of {self.step}")
         return n // self.unit
+
+
+def levels(rows: Sequence[Sequence[str]], px: Scale, qty: Scale) -> tuple[Level, ...]:
+    """[["61800.20", "0.014"], ...] -> ((618002, 14), ...)."""
+    return tuple((px(p), qty(q)) for p, q in rows)

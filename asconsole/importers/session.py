@@ -61,7 +61,7 @@ def from_snapshot(events: Iterable[MarketEvent], stats: ImportStats) -> Iterator
             stats.deltas += 1
         elif cls is Trade:
             stats.trades += 1
-        else:
+        elif cls is BookSnapshot:
             stats.snapshots += 1
         yield ev
     stats.last_ts = last

@@ -202,3 +202,19 @@ def test_bybit_book_archive_and_trade_csv_merge_by_time(tmp_path):
     assert events[3].prev_seq == 12 and events[1].seq == 11
     assert events[4] == BookSnapshot((t0 + 400) * MS, ((617900, 1000),), ((617901, 1000),), 1)
     assert events[6] == BookDelta((t0 + 500) * MS, (), ((617901, 500),), 2, 1)
+
+
+def test_inputs_out_of_time_order_are_refused(tmp_path):
+    path = tmp_path / "n.jsonl"
+    path.write_text(
+        '{"ts_ns":2,"type":"book_snapshot","bids":[["1.0","1"]],"asks":[["1.1","1"]]}\n'
+        '{"ts_ns":1,"type":"trade","side":"buy","px":"1.1","qty":"0.001"}\n')
+    with pytest.raises(SourceError, match="time goes backwards"):
+        run_import(tmp_path, "normalized", [path])
+
+
+def test_input_without_a_snapshot_is_refused(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"ts_ns":1,"type":"trade","side":"buy","px":"1.1","qty":"0.001"}\n')
+    with pytest.raises(SourceError, match="no book snapshot"):
+        run_import(tmp_path, "normalized", [path])
