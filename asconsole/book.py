@@ -20,8 +20,8 @@ from asconsole.domain import BookDelta, BookSnapshot, Level
 
 
 class Book:
-    __slots__ = ("bids", "asks", "best_bid", "best_ask", "seq", "ts", "valid", "gaps", "_bpx", "_apx",
-                 "_last", "_last_ok")
+    __slots__ = ("bids", "asks", "best_bid", "best_ask", "seq", "ts", "valid", "ready", "gaps", "_bpx",
+                 "_apx", "_last", "_last_ok")
 
     def __init__(self) -> None:
         self.bids: dict[int, int] = {}
@@ -31,6 +31,8 @@ class Book:
         self.seq = 0
         self.ts = 0
         self.valid = False
+        self.ready = False
+        """Valid with both sides non-empty: a mid exists. Kept on every change (read per event)."""
         self.gaps = 0
         self._bpx: list[int] = []
         """Bid prices, ascending: the best is last."""
@@ -52,6 +54,7 @@ class Book:
         self.seq = ev.seq
         self.ts = ev.ts
         self.valid = True
+        self.ready = self.best_bid > 0 and self.best_ask > 0
 
     def apply_delta(self, ev: BookDelta) -> bool:
         """Apply changed levels; False (and the book invalid) on a sequence gap.
@@ -65,7 +68,7 @@ class Book:
         if not self.valid:
             return False
         if ev.prev_seq is not None and ev.prev_seq != self.seq:
-            self.valid = False
+            self.valid = self.ready = False
             self.gaps += 1
             return False
         if ev.bids:
@@ -102,17 +105,14 @@ class Book:
                     else:
                         del px[bisect_left(px, n)]
             self.best_ask = -px[-1] if px else 0
+        self.ready = self.best_bid > 0 and self.best_ask > 0
         self.seq = ev.seq
         self.ts = ev.ts
         self._last_ok = True
         return True
 
     def invalidate(self) -> None:
-        self.valid = False
-
-    @property
-    def ready(self) -> bool:
-        return self.valid and self.best_bid > 0 and self.best_ask > 0
+        self.valid = self.ready = False
 
     def mid_ticks(self) -> float:
         """Mid in (fractional) ticks; 0.0 when a side is empty."""
