@@ -218,3 +218,32 @@ def test_input_without_a_snapshot_is_refused(tmp_path):
     path.write_text('{"ts_ns":1,"type":"trade","side":"buy","px":"1.1","qty":"0.001"}\n')
     with pytest.raises(SourceError, match="no book snapshot"):
         run_import(tmp_path, "normalized", [path])
+
+
+def test_engine_pulls_its_quotes_at_an_imported_gap_and_quotes_again_after_the_snapshot(tmp_path):
+    from asconsole.clock import EventClock
+    from asconsole.engine.driver import Driver
+    from asconsole.engine.engine import Engine
+    from asconsole.fees import FeeSchedule
+    from asconsole.importers.backtest import instrument_of, settings_of
+    from asconsole.venues.paper import PaperExchange
+
+    result, events = run_import(tmp_path, "binance-usdm", [gap_capture(tmp_path)])
+    session = open_session(result.path)
+    s, inst = settings_of(session), instrument_of(session)
+    clock = EventClock(events[0].ts)
+    verdicts: list[tuple[int, list[str]]] = []
+    journal = lambda ts, kind, p: verdicts.append((ts, p["reasons"])) if kind == "verdict" else None  # noqa: E731
+    engine = Engine(s, inst, clock, journal=journal)
+    exchange = PaperExchange(inst, FeeSchedule(s.fees.maker, s.fees.taker), clock)
+    driver = Driver(engine, exchange, clock)
+    orders_at: dict[int, int] = {}
+    for ev in events:
+        driver.market(ev)
+        orders_at[ev.ts] = len(exchange.orders)
+    assert orders_at[T + 2 * MS] == 2  # quoting both sides before the gap
+    assert orders_at[T + 3 * MS] == 0  # the gap pulled them
+    pulled = [r for ts, r in verdicts if ts == T + 3 * MS]
+    assert pulled and any("no valid book" in x for x in pulled[0])
+    driver.market(BookDelta(T + 200 * MS, (), (), 119, 118))  # the next decision (every 100 ms)
+    assert len(exchange.orders) == 2 and engine.book.gaps == 1  # quoting again on the fresh book
