@@ -17,8 +17,10 @@ numba; asconsole runs its own engine (Driver + PaperExchange + Engine, GLFT, its
 hftbacktest is not a dependency of asconsole: it runs in its own virtual environment (created
 with pip on first use) in a subprocess that loads the arrays this script writes. Timings exclude
 numba compilation (a warm-up run on a slice goes first) and, on both sides, reading the input:
-the clock covers the replay loop over data already in memory. "rows" are hftbacktest's unit
-(level changes + trades); "messages" are asconsole's (a BookDelta carries many levels).
+the clock covers the replay loop over data already in memory ("asconsole, from disk" adds
+reading and decoding a session). Times are process CPU times (the box is shared), best of
+--repeat runs. "rows" are hftbacktest's unit (level changes + trades); "messages" are
+asconsole's (a BookDelta carries many levels).
 """
 
 from __future__ import annotations
@@ -95,6 +97,23 @@ def run_asconsole(inst, events, shared_book: bool = False) -> tuple[float, int, 
     dt = time.process_time() - t
     p = engine.portfolio
     return dt, p.fills, p.total(engine.book.mid_ticks())
+
+
+def run_asconsole_from_session(inst, events, tmp: Path) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    """Seconds for the whole backtest path from disk: read events.jsonl, decode, run."""
+    from asconsole.importers.backtest import backtest
+    from asconsole.recording.reader import open_session
+    from asconsole.recording.writer import Recorder
+
+    path = tmp / f"session-{inst.symbol}-{events[0].ts}"
+    if not path.exists():
+        rec = Recorder(path, bench_settings(), inst, events[0].ts, "import")
+        for ev in events:
+            rec.event(ev)
+        rec.close(events[-1].ts, "bench")
+    t = time.process_time()
+    summary = backtest(open_session(path), bench_settings())
+    return time.process_time() - t, summary.fills
 
 
 # --- conversion to hftbacktest's arrays --------------------------------------------------------
@@ -294,6 +313,9 @@ def main() -> None:
                 dt, fills, _ = best
                 print(f"{'':38} {label:22} {dt:8.3f} {rows / dt:12,.0f} {msgs / dt:10,.0f} {fills:6}"
                       f"   hftbacktest is {dt / hbt['seconds']:,.0f}x faster")
+            dt, fills = min(run_asconsole_from_session(inst, events, Path(tmp)) for _ in range(a.repeat))
+            print(f"{'':38} {'asconsole, from disk':22} {dt:8.3f} {rows / dt:12,.0f} {msgs / dt:10,.0f} {fills:6}"
+                  f"   (reading and decoding the session included)")
 
 
 if __name__ == "__main__":

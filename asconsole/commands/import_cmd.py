@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
     p.add_argument("--symbol", required=True, help="instrument symbol, e.g. BTCUSDT")
     p.add_argument("--venue", choices=sorted(VENUES),
-                   help="instrument defaults for --format normalized (tick, lot, fees)")
+                   help="venue of --format normalized data (its tick, lot, fee and kind defaults)")
     p.add_argument("--tick", help="price step, e.g. 0.1 (default: the venue's)")
     p.add_argument("--lot", help="size step, e.g. 0.001 (default: the venue's)")
     p.add_argument("--maker", type=number, help="maker fee rate (default: the venue's VIP0)")
@@ -68,11 +68,12 @@ class ProgressBar:
 
 
 def run(args: argparse.Namespace) -> int:
-    venue = FORMATS[args.fmt][0] or args.venue
+    fixed = FORMATS[args.fmt][0]
+    if fixed and args.venue not in (None, fixed):
+        raise ConfigError(f"--format {args.fmt} is {fixed} data; --venue {args.venue} does not apply")
+    venue = fixed or args.venue
     if venue is None:
-        if not (args.tick and args.lot):
-            raise ConfigError("--format normalized needs --venue (or --tick and --lot)")
-        venue = "binance-usdm"
+        raise ConfigError("--format normalized needs --venue (the normalized form does not say)")
     try:
         facts = instrument_facts(venue, args.symbol, args.tick, args.lot, args.maker, args.taker)
     except ValueError as exc:

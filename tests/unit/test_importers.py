@@ -158,6 +158,8 @@ def test_cli_import_prints_a_summary_and_refuses_bad_input_in_one_line(tmp_path,
     assert main(["import", str(bad), "--format", "normalized", "--symbol", "XYZUSDT",
                  "--venue", "bybit-linear", "-o", str(tmp_path / "o3")]) == 2
     assert "give --tick and --lot" in capsys.readouterr().err
+    assert main(["import", str(bad), "--format", "normalized", "--symbol", "BTCUSDT", "-o", str(tmp_path / "o4")]) == 2
+    assert "needs --venue" in capsys.readouterr().err
 
 
 def bybit_book(path, rows):
