@@ -9,7 +9,9 @@ level or trade, flags EXCH|LOCAL, exchange time = local time: no feed latency on
 
 Strategy on both sides: GLFT market making, a decision every 100 ms, order size 0.001 BTC,
 inventory capped at 5 orders, maker 0.02 % / taker 0.05 %, zero order latency, queue position
-behind the displayed size (hftbacktest: risk-averse queue model, partial fills). hftbacktest
+behind the displayed size (hftbacktest: risk-averse queue model; without partial fills, as in
+its GLFT example: with its partial-fill exchange and this quoter, hftbacktest 2.4.4 stops with
+InvalidOrderStatus after about a minute of the real capture). hftbacktest
 runs a GLFT quoter written for this bench after its GLFT tutorial (A and kappa fitted to trade
 arrival depths every 5 s over 10 minutes, volatility from 100 ms mid changes), compiled with
 numba; asconsole runs its own engine (Driver + PaperExchange + Engine, GLFT, its calibration).
@@ -202,7 +204,11 @@ def hbt_worker(stem: str, tick: float, lot: float) -> None:
         A, k, vol = np.nan, np.nan, np.nan
         mid = np.nan
         t = 0
-        while t < steps and hbt.elapse(100_000_000) == 0:
+        rc = 0
+        while t < steps:
+            rc = hbt.elapse(100_000_000)
+            if rc != 0:  # 1: end of the data; anything else is an error code
+                break
             if not np.isnan(mid):
                 deepest = -np.inf
                 for tr in hbt.last_trades(0):
@@ -246,7 +252,7 @@ def hbt_worker(stem: str, tick: float, lot: float) -> None:
                 if oid not in orders:
                     hbt.submit_sell_order(0, oid, ask, qty, GTX, LIMIT, False)
             t += 1
-        return t
+        return t, rc
 
     snap = np.load(stem + "_snapshot.npz")["data"]
     data = np.load(stem + ".npz")["data"]
@@ -256,7 +262,7 @@ def hbt_worker(stem: str, tick: float, lot: float) -> None:
 
     def backtest(rows):  # type: ignore[no-untyped-def]
         asset = (BacktestAsset().add_data(rows).initial_snapshot(snap).linear_asset(1.0)
-                 .constant_order_latency(0, 0).risk_adverse_queue_model().partial_fill_exchange()
+                 .constant_order_latency(0, 0).risk_adverse_queue_model().no_partial_fill_exchange()
                  .trading_value_fee_model(MAKER, TAKER).tick_size(tick).lot_size(lot)
                  .roi_lb(lo).roi_ub(hi).last_trades_capacity(10_000))
         return ROIVectorMarketDepthBacktest([asset])
@@ -264,15 +270,17 @@ def hbt_worker(stem: str, tick: float, lot: float) -> None:
     warm = backtest(data[: len(data) // 20])
     glft(warm, span_steps, ORDER_QTY, MAX_POSITION_ORDERS, 0.05)
     warm.close()
-    times, fills = [], 0
+    times, fills, steps = [], 0, 0
     for _ in range(3):
         hbt = backtest(data)
         t = time.process_time()
-        glft(hbt, span_steps, ORDER_QTY, MAX_POSITION_ORDERS, 0.05)
+        steps, rc = glft(hbt, span_steps, ORDER_QTY, MAX_POSITION_ORDERS, 0.05)
         times.append(time.process_time() - t)
+        if rc != 1:
+            raise SystemExit(f"hftbacktest stopped after {steps} steps with error code {rc}")
         fills = int(hbt.state_values(0).num_trades)
         hbt.close()
-    print(json.dumps({"seconds": min(times), "rows": int(len(data)), "fills": fills}))
+    print(json.dumps({"seconds": min(times), "rows": int(len(data)), "fills": fills, "decisions": int(steps)}))
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -307,7 +315,7 @@ def main() -> None:
             rows, msgs = hbt["rows"], len(events)
             variants = [("asconsole", False)] + ([("asconsole, shared book", True)] if a.shared_book else [])
             print(f"{title:38} {'hftbacktest (numba)':22} {hbt['seconds']:8.3f} {rows / hbt['seconds']:12,.0f}"
-                  f" {msgs / hbt['seconds']:10,.0f} {hbt['fills']:6}")
+                  f" {msgs / hbt['seconds']:10,.0f} {hbt['fills']:6}   {hbt['decisions']:,} decisions of 100 ms")
             for label, shared in variants:
                 best = min((run_asconsole(inst, events, shared) for _ in range(a.repeat)), key=lambda r: r[0])
                 dt, fills, _ = best
