@@ -64,7 +64,7 @@ class ImportContext:
     stats: ImportStats = field(default_factory=ImportStats)
     progress: Callable[[int], None] = _no_progress
     """Called with the input bytes consumed so far (all files)."""
-    _positions: dict[str, int] = field(default_factory=dict)
+    _positions: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def bad(self, path: Path, lineno: int, exc: BaseException) -> None:
         if not self.skip_bad:
@@ -93,7 +93,7 @@ def _open_text(path: Path, raw: io.BufferedReader) -> io.TextIOBase:
 def lines(path: Path, ctx: ImportContext) -> Iterator[tuple[int, str]]:
     """(line number, text without the newline) for every non-empty line of `path`."""
     try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is done
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the `with` below
     except OSError as exc:
         raise SourceError(f"{path}: cannot open: {exc.strerror}") from None
     with raw:
