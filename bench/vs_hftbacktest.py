@@ -14,7 +14,11 @@ its GLFT example: with its partial-fill exchange and this quoter, hftbacktest 2.
 InvalidOrderStatus after about a minute of the real capture). hftbacktest
 runs a GLFT quoter written for this bench after its GLFT tutorial (A and kappa fitted to trade
 arrival depths every 5 s over 10 minutes, volatility from 100 ms mid changes), compiled with
-numba; asconsole runs its own engine (Driver + PaperExchange + Engine, GLFT, its calibration).
+numba, on its ROI-vector depth (prices from 0.7x to 1.3x the traded range: the far levels of
+the Binance book, e.g. 1,000 USDT, fall outside and cost it nothing); asconsole runs its own
+engine (Driver + PaperExchange + Engine, GLFT, its calibration) on its full book.
+`--shared-book` adds a run where the engine and the paper exchange share one book (a proposed
+one-line change to the driver).
 
 hftbacktest is not a dependency of asconsole: it runs in its own virtual environment (created
 with pip on first use) in a subprocess that loads the arrays this script writes. Timings exclude
