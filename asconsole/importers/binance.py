@@ -1,7 +1,8 @@
 """Binance raw WebSocket captures: `<local receive ns> <JSON>` per line, gzip.
 
 Lines hold combined-stream messages (`{"stream", "data"}`) of `<sym>@depth...` diffs,
-`<sym>@trade` and `<sym>@bookTicker` (not imported), and REST depth snapshots
+`<sym>@trade` (futures: only `X` == "MARKET"; insurance-fund and ADL executions are not
+book trades) and `<sym>@bookTicker` (not imported), and REST depth snapshots
 (`{"lastUpdateId", "bids", "asks"}`) that start (or restart) the book.
 
 Update-id rules (Binance's "how to manage a local order book"):
@@ -93,6 +94,8 @@ class BinanceCapture:
             return _Diff(ts, first, last, prev, levels(data["b"], self.px, self.qty),
                          levels(data["a"], self.px, self.qty))
         if stream.endswith("@trade"):
+            if data.get("X", "MARKET") != "MARKET":
+                return None  # futures insurance-fund and ADL executions never met the book
             side = Side.SELL if data["m"] else Side.BUY
             return Trade(ts, side, self.px(data["p"]), self.qty(data["q"]))
         return None

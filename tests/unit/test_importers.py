@@ -74,10 +74,12 @@ def test_futures_capture_syncs_on_the_snapshot_and_follows_pu(tmp_path):
         (T + 4 * MS, diff(102, 105, 101, bids=[("61800.0", "0.000")])),
         (T + 5 * MS, trade("61800.1", "0.002", False)),
         (T + 6 * MS, '{"stream":"btcusdt@bookTicker","data":{"s":"BTCUSDT","u":105}}'),
+        (T + 7 * MS, {"stream": "btcusdt@trade", "data": {"e": "trade", "s": "BTCUSDT", "p": "61800.0",
+                                                         "q": "0.500", "m": True, "X": "INSURANCE_FUND"}}),
     ]
     result, events = run_import(tmp_path, "binance-usdm", [capture(tmp_path / "c.gz", rows)])
     st = result.stats
-    assert (st.snapshots, st.deltas, st.trades, st.gaps, st.dropped, st.ignored) == (1, 2, 1, 0, 2, 1)
+    assert (st.snapshots, st.deltas, st.trades, st.gaps, st.dropped, st.ignored) == (1, 2, 1, 0, 2, 2)
     assert events[0] == BookSnapshot(T + 3 * MS, ((618000, 1000), (617990, 2000)), ((618001, 1500),), 100)
     # the waiting diff follows the snapshot, stamped with its time, chained to it
     assert events[1] == BookDelta(T + 3 * MS, (), ((618010, 3000),), 101, 100)
