@@ -18,6 +18,7 @@ from asconsole.venues.base import VenueError
 # One module per subcommand under asconsole/commands (see its __init__ for the contract).
 COMMANDS = (
     "run_cmd", "config_cmd", "control_cmd", "backtest_cmd", "sweep_cmd", "replay_cmd", "report_cmd",
+    "import_cmd",
 )
 
 
