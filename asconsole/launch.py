@@ -5,15 +5,19 @@ This is the one place that knows every venue; the engine is handed a feed and a 
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from asconsole.clock import Clock
 from asconsole.config import ConfigError, Settings
+from asconsole.domain import Instrument
 from asconsole.engine.engine import Engine
 from asconsole.engine.runner import Runner
 from asconsole.fees import FeeSchedule
 from asconsole.recording.writer import Recorder, session_dir
+from asconsole.venues.base import Broker, Feed, VenueError
 from asconsole.venues.paper import PaperBroker, PaperExchange, fill_model_from_settings
 from asconsole.venues.sim import SIM_BTCUSDT, SimFeed, params_from_settings
 
@@ -39,17 +43,63 @@ def client_prefix(start_ts: int) -> str:
     return f"as{out}"
 
 
-def build(settings: Settings, clock: Clock, *, record: bool = True) -> Launch:
+VENUE_MODULES = {"bybit": "asconsole.venues.bybit", "mexc": "asconsole.venues.mexc"}
+
+
+def _venue(name: str) -> Any:
+    return importlib.import_module(VENUE_MODULES[name])
+
+
+async def resolve_instrument(settings: Settings) -> Instrument:
+    """The traded instrument: built in for the sim, read from the venue otherwise."""
+    if settings.market.venue == "sim":
+        return SIM_BTCUSDT
+    instrument: Instrument = await _venue(settings.market.venue).load_instrument(settings)
+    return instrument
+
+
+def live_refusal(settings: Settings) -> str:
+    """Why live trading cannot be entered with these settings ("" = it can). No network."""
+    venue = settings.market.venue
+    if venue == "sim":
+        return SIM_NO_LIVE
+    try:
+        if venue == "bybit":
+            from asconsole.venues.bybit.auth import load_credentials
+
+            load_credentials(settings.bybit.key_file)
+        else:
+            from asconsole.venues.mexc.config import load_credentials as load_mexc
+
+            load_mexc(settings.mexc)
+    except VenueError as exc:
+        return str(exc)
+    return ""
+
+
+def venue_settings(settings: Settings) -> Settings:
+    """What the venue imposes: MEXC is spot (no leverage, no shorting on margin)."""
+    if settings.market.venue == "mexc" and (settings.market.futures or settings.market.leverage != 1):
+        return settings.replace("market", futures=False, leverage=1.0)
+    return settings
+
+
+def build(
+    settings: Settings, clock: Clock, *, record: bool = True, instrument: Instrument | None = None
+) -> Launch:
+    """A runner with a paper broker (and the venue's live broker when asked for or switched to).
+    For a real venue, pass the instrument from `resolve_instrument`."""
+    settings = venue_settings(settings)
     m = settings.market
-    if m.venue != "sim":
-        raise ConfigError(
-            f"[market] venue = {m.venue!r} is not available in this build yet; use 'sim'"
-        )
-    if m.live:
-        raise ConfigError(f"--live refused: {SIM_NO_LIVE}")
-    instrument = SIM_BTCUSDT
+    if instrument is None:
+        if m.venue != "sim":
+            raise ConfigError(f"[market] venue = {m.venue!r} needs the instrument from the venue")
+        instrument = SIM_BTCUSDT
+    refusal = live_refusal(settings)
+    if m.live and refusal:
+        raise ConfigError(f"--live refused: {refusal}")
     start = clock.now()
-    mode = "paper"
+    mode = "live" if m.live else "paper"
     recorder = None
     if record and settings.recording.enabled:
         path = session_dir(Path(settings.recording.dir), start, m.venue, m.symbol, mode)
@@ -63,17 +113,29 @@ def build(settings: Settings, clock: Clock, *, record: bool = True) -> Launch:
         mode=mode,
         journal=recorder.journal if recorder else (lambda ts, kind, payload: None),
     )
-    feed = SimFeed(params_from_settings(m), clock, instrument)
+    if m.venue == "sim":
+        feed: Feed = SimFeed(params_from_settings(m), clock, instrument)
+        live_factory = None
+    else:
+        venue = _venue(m.venue)
+        feed = venue.make_feed(settings, instrument, clock)
+
+        def live_factory() -> Broker:
+            broker: Broker = venue.make_broker(settings, instrument, clock)
+            return broker
+
     fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
     fill_model = fill_model_from_settings(settings.paper, m.seed)
-    broker = PaperBroker(PaperExchange(instrument, fees, clock, fill_model))
+    paper = PaperBroker(PaperExchange(instrument, fees, clock, fill_model))
     runner = Runner(
         engine,
         feed,
-        broker,
+        live_factory() if m.live and live_factory else paper,
         clock,
         recorder=recorder,
         refresh_hz=settings.ui.refresh_hz,
-        live_refusal=SIM_NO_LIVE,
+        live_refusal=refusal,
+        live_broker=live_factory,
+        paper=paper,
     )
     return Launch(runner, recorder)

@@ -27,10 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from asconsole.launch import build
+    from asconsole.launch import build, resolve_instrument
 
     settings = load_settings(args)
-    launch = build(settings, WallClock(), record=not args.no_record)
+    instrument = asyncio.run(resolve_instrument(settings))
+    launch = build(settings, WallClock(), record=not args.no_record, instrument=instrument)
     if args.headless:
         reason = asyncio.run(headless(launch.runner, settings, args.socket))
         print(f"engine stopped: {reason}", file=sys.stderr)

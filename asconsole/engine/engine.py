@@ -38,6 +38,7 @@ from asconsole.domain import (
     Side,
     TimeInForce,
     Trade,
+    VenuePosition,
 )
 from asconsole.engine.orders import OrderManager, Target
 from asconsole.engine.portfolio import Portfolio
@@ -125,6 +126,16 @@ class Engine:
         now = self.clock.now()
         self.log.appendleft(text)
         self.journal(now, "note", {"text": text})
+
+    def set_mode(self, mode: str, position: VenuePosition) -> None:
+        """Paper <-> live: the position is now the venue's; PnL counts from here."""
+        self.mode = mode
+        self.portfolio = Portfolio(self.instrument)
+        self.portfolio.position = position.size
+        if position.size:
+            self.portfolio.entry = position.entry_price / self.instrument.tick
+        self.note(f"{mode.upper()} trading; position {self.instrument.qty_str(abs(position.size))}"
+                  f"{' long' if position.size > 0 else ' short' if position.size < 0 else ''}")
 
     # --- inputs ----------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from asconsole.domain import (
     OrderAction,
     OrderRejected,
     PlaceOrder,
+    VenuePosition,
 )
 from asconsole.engine.engine import Engine
 from asconsole.engine.snapshot import Snapshot
@@ -51,6 +52,8 @@ class Runner:
         recorder: Any = None,
         refresh_hz: float = 10.0,
         live_refusal: str = "",
+        live_broker: Callable[[], Broker] | None = None,
+        paper: Broker | None = None,
     ) -> None:
         self.engine = engine
         self.feed = feed
@@ -74,6 +77,10 @@ class Runner:
         self.lag_ms = 0.0
         self.max_backlog = 0
         self.observes_market = hasattr(broker, "on_market")
+        self.paper_broker: Broker | None = paper or (None if broker.is_live else broker)
+        self.live_broker = live_broker
+        """Makes the live broker when the operator switches to live (None: live impossible)."""
+        self.switching = False
 
     # --- the controller API the UI uses ------------------------------------------------------
 
@@ -199,16 +206,80 @@ class Runner:
 
     def _handle_command(self, cmd: Command) -> None:
         self._record(cmd)
-        if cmd.kind is CommandKind.GO_LIVE:
-            reason = self.live_refusal or "switching to live is not available in this build"
-            self.engine.note(f"live refused: {reason}")
-            return
-        if cmd.kind is CommandKind.GO_PAPER:
-            self.engine.note("already in paper mode")
+        if cmd.kind in (CommandKind.GO_LIVE, CommandKind.GO_PAPER):
+            self._switch(cmd.kind is CommandKind.GO_LIVE)
             return
         self._dispatch(self.engine.on_command(cmd))
         if cmd.kind is CommandKind.QUIT:
             self.request_stop("quit")
+        self.publish()
+
+    # --- paper <-> live ------------------------------------------------------------------------
+
+    def _switch(self, live: bool) -> None:
+        mode = "live" if live else "paper"
+        if self.switching:
+            self.engine.note("a paper/live switch is already in progress")
+        elif self.broker.is_live == live:
+            self.engine.note(f"already in {mode} mode")
+        elif live and (self.live_refusal or self.live_broker is None):
+            self.engine.note(f"live refused: {self.live_refusal or 'no live venue configured'}")
+        elif not live and self.paper_broker is None:
+            self.engine.note("paper refused: this run was started live without a paper broker")
+        else:
+            self.switching = True
+            self.spawn("switch", self._do_switch(live))
+
+    async def _drain_outbox(self) -> None:
+        async with asyncio.timeout(STOP_TIMEOUT_S):
+            while self._outbox:
+                await asyncio.sleep(0.01)
+
+    async def _do_switch(self, live: bool) -> None:
+        """Cancel everything on the current venue, start the other one, adopt its position."""
+        engine = self.engine
+        was_paused = engine.paused
+        try:
+            self._dispatch(engine.on_command(Command(CommandKind.PAUSE, self.clock.now(), source="switch")))
+            await self._drain_outbox()
+            if live:
+                assert self.live_broker is not None
+                new = self.live_broker()
+                await new.start()
+                await self._reconcile(new)
+                position = await new.position()
+            else:
+                assert self.paper_broker is not None
+                new = self.paper_broker
+                left = engine.portfolio.position
+                if left:
+                    engine.note(f"live position {engine.instrument.qty_str(abs(left))} "
+                                f"{'long' if left > 0 else 'short'} stays open on the exchange")
+                position = VenuePosition(0)
+                reset = getattr(new, "reset", None)
+                if reset is not None:
+                    reset()
+        except (VenueError, TimeoutError) as exc:
+            engine.note(f"live refused: {exc}" if live else f"switch to paper failed: {exc}")
+            if not was_paused:
+                self.submit(Command(CommandKind.RESUME, source="switch"))
+            self.switching = False
+            return
+        old = self.broker
+        for task in list(self._tasks):
+            if task.get_name() == "exec":
+                task.cancel()
+        if old.is_live:
+            async with asyncio.timeout(STOP_TIMEOUT_S):
+                await old.stop()
+        engine.om.orders.clear()  # whatever the old venue still owed us is gone with it
+        self.broker = new
+        self.observes_market = hasattr(new, "on_market")
+        self.spawn("exec", self._read_exec())
+        engine.set_mode("live" if live else "paper", position)
+        if not was_paused:
+            self.submit(Command(CommandKind.RESUME, source="switch"))
+        self.switching = False
         self.publish()
 
     def _handle_market(self, ev: MarketEvent) -> None:
@@ -246,7 +317,9 @@ class Runner:
         try:
             await self.feed.start()
             await self.broker.start()
-            await self._reconcile()
+            await self._reconcile(self.broker)
+            if self.broker.is_live:
+                self.engine.set_mode("live", await self.broker.position())
             self.spawn("exec", self._read_exec())
             self.spawn("send", self._send())
             self.spawn("feed", self._read_feed())
@@ -257,12 +330,12 @@ class Runner:
             await self._shutdown()
         return self._stop_reason
 
-    async def _reconcile(self) -> None:
+    async def _reconcile(self, broker: Broker) -> None:
         """Orders left working by an earlier run are not ours to keep quoting: cancel them."""
-        stale = await self.broker.open_orders()
+        stale = await broker.open_orders()
         if stale:
             self.engine.note(f"cancelling {len(stale)} order(s) left from an earlier run")
-            await self.broker.submit(CancelAll("start-up reconciliation"))
+            await broker.submit(CancelAll("start-up reconciliation"))
 
     async def _shutdown(self) -> None:
         self._stop_reason = self._stop_reason or "stopped"

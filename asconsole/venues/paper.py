@@ -407,6 +407,13 @@ class PaperBroker:
     async def position(self) -> VenuePosition:
         return VenuePosition(self.exchange.position)
 
+    def reset(self) -> None:
+        """Start over flat with nothing working (back from live: the paper book is virtual)."""
+        self.exchange.close("reset")
+        self.exchange.position = 0
+        while not self._events.empty():
+            self._events.get_nowait()
+
     async def stop(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
