@@ -289,7 +289,7 @@ class Engine:
         self._journal_guards(now, verdict)
         reasons = self._last_reasons = tuple(verdict.reasons)
         if verdict.kill and not self.flatten_state:
-            return self._start_flatten(verdict.reasons[-1] if verdict.reasons else "guard")
+            return self._start_flatten(verdict.kill_reason or "guard")
         if self.flatten_state:
             return self._flatten_step(now)
         if self.stopped:

@@ -75,6 +75,8 @@ class Verdict:
     reduce_lots: int = 0
     """Signed lots to trade now with reduce-only orders (negative = sell)."""
     kill: bool = False
+    """Start the kill switch: cancel all, close the position, stay paused."""
+    kill_reason: str = ""
     reasons: list[str] = field(default_factory=list)
 
     def pull(self, reason: str) -> None:
@@ -87,6 +89,11 @@ class Verdict:
         else:
             self.allow_ask = False
         self.reasons.append(reason)
+
+    def kill_switch(self, reason: str) -> None:
+        self.kill = True
+        self.kill_reason = self.kill_reason or reason
+        self.pull(reason)
 
     def widen(self, bid: float, ask: float, reason: str) -> None:
         """Stretch the half spreads; factors only ever grow (the largest guard wins). An empty

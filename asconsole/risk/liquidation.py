@@ -4,7 +4,7 @@ The liquidation price is the venue's when it reports one (`MarkPrice.liq_price`)
 estimate of `risk.margin`; the watched value is the share of the entry-to-liquidation
 distance the mark price has left. Below 2 x `threshold` the side that adds to the position
 is pulled (WARN); below `threshold` (seed README: 20%) the guard trips: it keeps the adding
-side pulled and reduces the position by `reduce_fraction` with reduce-only orders; below
+side pulled and reduces the position by at least `reduce_fraction` with reduce-only orders; below
 half the threshold it closes the whole position. The seed compared distance x leverage with
 0.50 (its README said 20%) and sold half once with a market order; here the reduction holds
 until the mark is back out of the zone, and it follows the mark, not the last trade.
@@ -12,6 +12,8 @@ Off for spot: no leverage, no liquidation.
 """
 
 from __future__ import annotations
+
+from math import floor
 
 from asconsole.risk.base import Guard, GuardState, RiskContext, Verdict
 from asconsole.risk.margin import distance_left, liquidation_price
@@ -65,7 +67,7 @@ class LiquidationGuard(Guard):
         if self.left < self.threshold / 2:
             self._target = 0
         elif self._target is None:
-            keep = round(abs(pos) * (1.0 - self.reduce_fraction))
+            keep = floor(abs(pos) * (1.0 - self.reduce_fraction))
             self._target = keep if long else -keep
         if abs(pos) > abs(self._target):
             verdict.reduce(self._target - pos, "liquidation: reducing")
