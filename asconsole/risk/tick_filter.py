@@ -66,7 +66,6 @@ class TickFilter(Guard):
         if abs(mid - self.ref) <= limit:
             self._accept(ts, mid)
             return True
-        self.rejected_books += 1
         agrees = self.chain > 0 and abs(mid - self._chain_last) <= limit
         self.chain = self.chain + 1 if agrees else 1
         self._chain_last = mid
@@ -74,6 +73,7 @@ class TickFilter(Guard):
             self.reanchors += 1
             self._accept(ts, mid)
             return True
+        self.rejected_books += 1
         self.holding = True
         return False
 
