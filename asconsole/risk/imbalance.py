@@ -58,7 +58,8 @@ class FillImbalance(Guard):
                 name = "bid" if s is Side.BUY else "ask"
                 verdict.pull_side(s is Side.BUY, f"fill imbalance: {name} cooling down")
                 parts.append(f"{name} off {left:.0f}s")
-            self.set(GuardState.TRIPPED, self._streak(), threshold, ", ".join(parts))
+            self.set(GuardState.TRIPPED, ", ".join(parts), threshold,
+                     f"{self.fills} fills in a row on one side")
         elif len(self.recent) == self.fills - 1 and self.fills > 1:
             self.set(GuardState.WARN, self._streak(), threshold, "one more fill starts a cooldown")
         else:

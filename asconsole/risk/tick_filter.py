@@ -90,8 +90,8 @@ class TickFilter(Guard):
         if not self.enabled:
             self.set(GuardState.OK, "off", "off", "disabled in config")
             return
-        value = f"rej {self.rejected_books}b/{self.rejected_trades}t"
-        threshold = f"${self._threshold:.0f} ({self.sigmas:g}sd|{self.min_move * 1e4:g}bp)"
+        value = f"{self.rejected_books + self.rejected_trades} rejected"
+        threshold = f"${self._threshold:.0f} move"
         if self.holding:
             verdict.pull("tick filter: outlier mid held")
             self.set(GuardState.TRIPPED, value, threshold,
