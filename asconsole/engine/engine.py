@@ -152,8 +152,9 @@ class Engine:
         elif isinstance(ev, Trade):
             self.last_data_ts = now
             tick = self.instrument.tick
-            if self.book.ready and self.tick_filter.screen_trade(now, ev.price * tick, self.cal.sigma):
-                self.cal.on_trade(now, ev.price * tick, ev.qty * self.instrument.lot,
+            price = ev.price * tick
+            if self.book.ready and self.tick_filter.screen_trade(now, price, self.cal.sigma):
+                self.cal.on_trade(now, price, ev.qty * self.instrument.lot,
                                   self.book.mid_ticks() * tick)
             return []
         elif isinstance(ev, MarkPrice):
@@ -416,7 +417,8 @@ class Engine:
         if state.startswith("error") or (state == "flat" and pos == 0):
             return []
         unconfirmed = sum(not o.reduce_only for o in self.om.live())
-        if unconfirmed and now - self.flatten_started < self.cfg.risk.flatten_cancel_wait_s * NS_PER_S:
+        waited = now - self.flatten_started
+        if unconfirmed and waited < self.cfg.risk.flatten_cancel_wait_s * NS_PER_S:
             return []  # cancel first: nothing resting may trade against (or after) the close
         if unconfirmed and state == "cancelling":
             self.note(f"flatten: {unconfirmed} cancel(s) unconfirmed, closing anyway")
@@ -430,7 +432,8 @@ class Engine:
             return []
         attempts = self.cfg.risk.flatten_attempts
         if self.flatten_attempts >= attempts:
-            self.flatten_state = f"error: still {self.instrument.qty_str(abs(pos))} open after {attempts} attempts"
+            left = self.instrument.qty_str(abs(pos))
+            self.flatten_state = f"error: still {left} open after {attempts} attempts"
             self.note(f"flatten {self.flatten_state}")
             return []
         self.flatten_attempts += 1

@@ -63,7 +63,8 @@ class RegimeFilter(Guard):
             verdict.pull(f"regime: trending {trend}, quotes pulled")
             self.set(GuardState.TRIPPED, value, threshold, f"trending {trend}: quotes pulled")
         elif a.adx > self.widen_adx:
-            verdict.widen(self.widen, self.widen, f"regime: widened x{self.widen:g}")
-            self.set(GuardState.WARN, value, threshold, f"trending {trend}: spreads x{self.widen:g}")
+            factor = f"x{self.widen:g}"
+            verdict.widen(self.widen, self.widen, f"regime: widened {factor}")
+            self.set(GuardState.WARN, value, threshold, f"trending {trend}: spreads {factor}")
         else:
             self.set(GuardState.OK, value, threshold, "ranging")

@@ -163,7 +163,8 @@ def scene(settings: config.Settings | None = None, mid: float = 100_000.0, **ris
     journal: list[tuple[int, str, dict]] = []
     engine = Engine(s, INST, clock, prefix="s", journal=lambda t, k, p: journal.append((t, k, p)))
     exchange = PaperExchange(INST, FeeSchedule(s.fees.maker, s.fees.taker), clock)
-    sc = Scene(s, clock, engine, exchange, Driver(engine, exchange, clock), mid=mid, journal=journal)
+    driver = Driver(engine, exchange, clock)
+    sc = Scene(s, clock, engine, exchange, driver, mid=mid, journal=journal)
     submit = exchange.submit
 
     def spy(action: OrderAction):  # noqa: ANN202
