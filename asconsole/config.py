@@ -218,7 +218,7 @@ class RiskSettings:
     )
     liquidation_threshold: float = setting(
         0.2, "futures: act when the mark has less than this share of the entry-to-liquidation"
-        " distance left (stop adding below twice it)", lo=0.01, hi=0.9,
+        " distance left (stop adding below twice it)", lo=0.01, hi=0.5,
     )
     maintenance_margin: float = setting(
         0.005, "futures: maintenance margin rate for the estimated liquidation price"

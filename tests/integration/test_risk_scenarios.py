@@ -349,6 +349,21 @@ def test_kill_switch_cancels_first_then_closes_reduce_only_and_logs_fill_prices(
     assert not sc.exchange.orders  # stays paused
 
 
+def test_kill_switch_closes_again_if_a_late_fill_reopens_a_position():
+    sc = scene(imbalance_fills=0)
+    sc.hold(2)
+    sc.command(CommandKind.FLATTEN)
+    e = sc.engine
+    assert e.flatten_state == "flat" and e.portfolio.position == 0
+    # A fill the venue reports late (an order the cancel-all missed)
+    late = Fill(sc.now, "late", Side.BUY, round(sc.mid / TICK), 2, 0.0, True, "late-1")
+    sc.exchange.position += 2
+    sc.driver._settle(e.on_exec(late))
+    assert e.portfolio.position == 0 == sc.exchange.position
+    assert e.flatten_state == "flat" and e.paused
+    assert reduce_orders(sc)[-1].qty == 2
+
+
 def test_kill_switch_waits_for_cancels_but_not_forever():
     sc = scene(imbalance_fills=0, flatten_cancel_wait_s=1.0)
     sc.hold(2)
