@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from asconsole.config import Settings
 from asconsole.risk.asymmetric import AsymmetricSpread
 from asconsole.risk.base import Guard
 from asconsole.risk.displacement import Displacement
@@ -24,9 +25,8 @@ from asconsole.risk.tick_filter import TickFilter
 G = TypeVar("G", bound=Guard)
 
 
-def build_guards(settings: object) -> list[Guard]:
-    r = getattr(settings, "risk")
-    q = getattr(settings, "quote")
+def build_guards(settings: Settings) -> list[Guard]:
+    r, q = settings.risk, settings.quote
     return [
         MaxLoss(r.max_loss_dollar),
         StaleData(r.stale_data_s),

@@ -17,8 +17,20 @@ from math import nan
 
 
 class WilderADX:
-    __slots__ = ("period", "bars", "adx", "plus_di", "minus_di", "_prev", "_n", "_tr", "_pdm",
-                 "_mdm", "_dx_sum", "_dx_n")
+    __slots__ = (
+        "_dx_n",
+        "_dx_sum",
+        "_mdm",
+        "_n",
+        "_pdm",
+        "_prev",
+        "_tr",
+        "adx",
+        "bars",
+        "minus_di",
+        "period",
+        "plus_di",
+    )
 
     def __init__(self, period: int) -> None:
         self.period = period

@@ -11,8 +11,8 @@ from asconsole import config
 from asconsole.clock import ScaledClock
 from asconsole.domain import (
     CancelAll,
-    CommandKind,
     Command,
+    CommandKind,
     Fill,
     PlaceOrder,
     Side,

@@ -18,6 +18,7 @@ from asconsole.domain import (
     BookSnapshot,
     Command,
     CommandKind,
+    ExecEvent,
     Level,
     MarkPrice,
     OrderAction,
@@ -27,6 +28,7 @@ from asconsole.domain import (
 from asconsole.engine.driver import Driver
 from asconsole.engine.engine import Engine
 from asconsole.fees import FeeSchedule
+from asconsole.risk.base import GuardStatus
 from asconsole.venues.paper import PaperExchange
 from tests.kit.builders import INST, T0
 
@@ -147,7 +149,7 @@ class Scene:
         prices = self.resting(Side.SELL)
         return prices[0] * TICK if prices else 0.0
 
-    def guard(self, name: str):  # noqa: ANN201
+    def guard(self, name: str) -> GuardStatus:
         return next(g.status for g in self.engine.guards if g.name == name)
 
     def kinds(self, kind: str) -> list[dict]:
@@ -167,7 +169,7 @@ def scene(settings: config.Settings | None = None, mid: float = 100_000.0, **ris
     sc = Scene(s, clock, engine, exchange, driver, mid=mid, journal=journal)
     submit = exchange.submit
 
-    def spy(action: OrderAction):  # noqa: ANN202
+    def spy(action: OrderAction) -> list[ExecEvent]:
         sc.sent.append(action)
         return submit(action)
 

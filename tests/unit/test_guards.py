@@ -28,8 +28,9 @@ OK, WARN, TRIPPED = GuardState.OK, GuardState.WARN, GuardState.TRIPPED
 
 
 def ctx(now: int = 100 * S, position: int = 0, **kw) -> RiskContext:
-    base = dict(now=now, mid=100_000.0, position=position, order_lots=1, lot=0.001, base="BTC",
-                pnl=0.0, last_data_ts=now, feed_connected=True, book_valid=True)
+    base = {"now": now, "mid": 100_000.0, "position": position, "order_lots": 1, "lot": 0.001,
+            "base": "BTC", "pnl": 0.0, "last_data_ts": now, "feed_connected": True,
+            "book_valid": True}
     return RiskContext(**(base | kw))
 
 
