@@ -64,6 +64,8 @@ class LiquidationGuard(Guard):
             self._target = None
             self.set(GuardState.WARN, value, threshold, f"near {where}: not adding")
             return
+        if self._target and (self._target > 0) != long:
+            self._target = None  # the position flipped: a new one, a new reduction
         if self.left < self.threshold / 2:
             self._target = 0
         elif self._target is None:

@@ -348,6 +348,8 @@ def test_liquidation_guard_zones():
     short = LiquidationGuard(0.2, 0.005, 0.5)
     v = verdict_of(short, liq_ctx(-3, 20_255.0))
     assert not v.allow_ask and v.allow_bid and v.reduce_lots == 2  # keep floor(1.5) = 1
+    v = verdict_of(short, liq_ctx(4, 19_745.0))  # flipped long (a late fill): its own target
+    assert v.reduce_lots == -2
 
 
 def test_liquidation_guard_prefers_the_venue_and_is_off_for_spot():
