@@ -142,6 +142,82 @@ class RiskSettings:
     flatten_slippage_bps: float = setting(
         50.0, "price cap of reduce-only IOC orders, basis points from the touch", lo=0, hi=1000
     )
+    flatten_attempts: int = setting(
+        5, "kill switch: close orders sent before it gives up with an error", lo=1, hi=100
+    )
+    flatten_cancel_wait_s: float = setting(
+        2.0, "kill switch: wait this long for the cancels to be confirmed before closing anyway",
+        lo=0, hi=60,
+    )
+    tick_filter: bool = setting(True, "reject outlier book mids and trade prices")
+    tick_max_sigmas: float = setting(
+        10.0, "tick filter: a move beyond this many sigma x sqrt(seconds since the last mid)"
+        " is an outlier (and beyond tick_min_move_bps)", lo=1, hi=1000,
+    )
+    tick_min_move_bps: float = setting(
+        20.0, "tick filter: moves up to this many basis points are never outliers", lo=0.1, hi=5000
+    )
+    tick_confirm: int = setting(
+        3, "tick filter: this many consecutive outliers that agree are a real move (re-anchor)",
+        lo=1, hi=1000,
+    )
+    imbalance_fills: int = setting(
+        6, "fill imbalance: this many consecutive fills on one side start a cooldown; the"
+        " default is a full swing between the soft limits at 3 orders (0 = off)", lo=0, hi=1000,
+    )
+    imbalance_window_s: float = setting(
+        30.0, "fill imbalance: the consecutive fills must fall within this many seconds", lo=0.1
+    )
+    imbalance_cooldown_s: float = setting(
+        20.0, "fill imbalance: the side is not quoted for this many seconds", lo=0
+    )
+    displacement_bps: float = setting(
+        15.0, "displacement: a mid range above this (basis points) within the window widens"
+        " spreads (0 = off)", lo=0, hi=10_000,
+    )
+    displacement_window_s: float = setting(
+        10.0, "displacement: the window of the mid range, seconds", lo=0.1, hi=3600
+    )
+    displacement_widen: float = setting(
+        2.0, "displacement: half-spread factor while the market moves", lo=1, hi=100
+    )
+    displacement_pull_bps: float = setting(
+        50.0, "displacement: a range above this pulls the quotes (0 = never pull)", lo=0, hi=10_000
+    )
+    asym_widen_per_order: float = setting(
+        0.2, "asymmetric spreads: the adding side's half spread grows this much per order of"
+        " inventory (0 = off)", lo=0, hi=100,
+    )
+    asym_max_widen: float = setting(
+        2.0, "asymmetric spreads: largest factor on the adding side", lo=1, hi=100
+    )
+    regime_filter: bool = setting(True, "regime filter on Wilder's ADX of the mid")
+    regime_bar_s: float = setting(5.0, "regime filter: bar length, seconds", lo=0.1, hi=86_400)
+    regime_period: int = setting(
+        30, "regime filter: ADX period, bars (Wilder's 14 reads a random walk as trending"
+        " above 30 a fifth of the time; 30 bars, 3%)", lo=2, hi=1000,
+    )
+    regime_widen_adx: float = setting(
+        25.0, "regime filter: ADX above this widens the spreads", lo=0, hi=100
+    )
+    regime_pull_adx: float = setting(
+        30.0, "regime filter: ADX above this pulls the quotes", lo=0, hi=100
+    )
+    regime_widen: float = setting(
+        1.5, "regime filter: half-spread factor between the two ADX thresholds", lo=1, hi=100
+    )
+    liquidation_threshold: float = setting(
+        0.2, "futures: act when the mark has less than this share of the entry-to-liquidation"
+        " distance left (stop adding below twice it)", lo=0.01, hi=0.5,
+    )
+    maintenance_margin: float = setting(
+        0.005, "futures: maintenance margin rate for the estimated liquidation price"
+        " (the venue's liquidation price wins when it reports one)", lo=0, hi=0.5,
+    )
+    liquidation_reduce: float = setting(
+        0.5, "futures: share of the position reduced when liquidation protection trips"
+        " (all of it below half the threshold)", lo=0.05, hi=1,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,11 +403,21 @@ def _cross_check(obj: Any, where: str, section: str) -> None:
                 raise ConfigError(
                     f"{where}: [{section}] {lo_key} ({lo:g}) must be below {hi_key} ({hi:g})"
                 )
-    if isinstance(obj, RiskSettings) and obj.inventory_soft > obj.inventory_hard:
-        raise ConfigError(
-            f"{where}: [{section}] inventory_soft ({obj.inventory_soft:g}) must not exceed "
-            f"inventory_hard ({obj.inventory_hard:g})"
-        )
+    if isinstance(obj, RiskSettings):
+        for lo_key, hi_key in (
+            ("inventory_soft", "inventory_hard"),
+            ("regime_widen_adx", "regime_pull_adx"),
+        ):
+            lo, hi = getattr(obj, lo_key), getattr(obj, hi_key)
+            if lo > hi:
+                raise ConfigError(
+                    f"{where}: [{section}] {lo_key} ({lo:g}) must not exceed {hi_key} ({hi:g})"
+                )
+        if 0 < obj.displacement_pull_bps <= obj.displacement_bps:
+            raise ConfigError(
+                f"{where}: [{section}] displacement_pull_bps ({obj.displacement_pull_bps:g}) must"
+                f" exceed displacement_bps ({obj.displacement_bps:g}) or be 0"
+            )
 
 
 def from_mapping(data: dict[str, Any], where: str = "config") -> Settings:

@@ -146,10 +146,12 @@ class Trade:
 
 @dataclass(frozen=True, slots=True)
 class MarkPrice:
-    """The venue's mark price (futures: liquidations trigger on it)."""
+    """The venue's mark price (futures: liquidations trigger on it). A venue that knows the
+    liquidation price of our open position sends it along (ticks; 0 = not reported)."""
 
     ts: int
     price: int
+    liq_price: int = 0
 
 
 @dataclass(frozen=True, slots=True)

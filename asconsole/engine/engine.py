@@ -8,8 +8,10 @@ every `decision_ms` (and at once after a fill, an order event or a command) it d
     guards -> model quote -> spread bounds (fee-aware) -> guard widening -> ticks (bids down,
     asks up, never crossing the opposite best) -> order manager (diff against working orders)
 
-The kill switch (`flatten`) cancels everything and closes the position with reduce-only
-orders, retrying until flat or out of attempts, then stays paused until resumed.
+Book mids and trade prices pass the tick filter before anything else sees them. The kill
+switch (`flatten`) cancels everything, waits for the cancels to be confirmed (at most
+`flatten_cancel_wait_s`), then closes the position with reduce-only orders, retrying until
+flat or out of attempts, then stays paused until resumed.
 """
 
 from __future__ import annotations
@@ -55,13 +57,14 @@ from asconsole.models.rounding import (
     shape_quote,
     size_lots,
 )
-from asconsole.risk import build_guards
-from asconsole.risk.base import RiskContext, Verdict
+from asconsole.risk import build_guards, find_guard
+from asconsole.risk.base import QuoteOutcome, RiskContext, Verdict
+from asconsole.risk.liquidation import LiquidationGuard
+from asconsole.risk.tick_filter import TickFilter
 
 Journal = Callable[[int, str, dict[str, Any]], None]
 """(ts, kind, payload): where decisions go for the session recording."""
 
-FLATTEN_ATTEMPTS = 5
 TUNABLE = {"gamma": ("quote", "gamma"), "order_size": ("quote", "order_size")}
 
 
@@ -90,6 +93,9 @@ class Engine:
         self.portfolio = Portfolio(instrument)
         self.om = OrderManager(prefix, settings.quote.requote_ticks)
         self.guards = build_guards(settings)
+        self.tick_filter = find_guard(self.guards, TickFilter)
+        self.liquidation = find_guard(self.guards, LiquidationGuard)
+        self._guard_states: dict[str, str] = {}
         self.model = model or make_model(settings.quote)
         self.fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
         self.cal = Calibration.from_settings(settings.quote)
@@ -100,16 +106,20 @@ class Engine:
         self.paused = False
         self.flatten_state = ""
         self.flatten_attempts = 0
+        self.flatten_started = 0
         self.flatten_fills: list[str] = []
         self.feed_connected = True
         self.last_data_ts = 0
         self.last_decision_ts = 0
         self.mark_ticks = 0.0
+        self.venue_liq_ticks = 0
+        """Liquidation price the venue reported for the current position; 0 = none."""
         self.quote: QuoteView | None = None
         self.log: deque[str] = deque(maxlen=50)
         self.pnl_history: deque[float] = deque(maxlen=120)
         self._last_pnl_sample = 0
         self._last_reasons: tuple[str, ...] = ()
+        self._last_verdict: tuple[object, ...] = ()
         self.stopped = False
 
     def _lots(self, size: float) -> int:
@@ -152,13 +162,16 @@ class Engine:
             self.book.apply_snapshot(ev)
         elif isinstance(ev, Trade):
             self.last_data_ts = now
-            if self.book.ready:
-                tick = self.instrument.tick
-                self.cal.on_trade(now, ev.price * tick, ev.qty * self.instrument.lot,
+            tick = self.instrument.tick
+            price = ev.price * tick
+            if self.book.ready and self.tick_filter.screen_trade(now, price, self.cal.sigma):
+                self.cal.on_trade(now, price, ev.qty * self.instrument.lot,
                                   self.book.mid_ticks() * tick)
             return []
         elif isinstance(ev, MarkPrice):
             self.mark_ticks = float(ev.price)
+            if ev.liq_price:
+                self.venue_liq_ticks = ev.liq_price
             return []
         elif isinstance(ev, FeedStatus):
             self.feed_connected = ev.connected
@@ -167,8 +180,14 @@ class Engine:
         self.last_data_ts = now
         if self.book.ready:
             tick = self.instrument.tick
-            self.cal.on_book(now, self.book.best_bid * tick, self.book.best_ask * tick)
             mid = self.book.mid_ticks() * tick
+            if isinstance(ev, BookSnapshot):
+                self.tick_filter.anchor(now, mid)
+            elif not self.tick_filter.screen_mid(now, mid, self.cal.sigma):
+                # An outlier reaches nothing downstream; the first one pulls quotes at once.
+                first = self.tick_filter.chain == 1
+                return self._decide(now) if first else []
+            self.cal.on_book(now, self.book.best_bid * tick, self.book.best_ask * tick)
             for g in self.guards:
                 g.on_mid(now, mid)
         if now - self.last_decision_ts >= self.decision_ns:
@@ -182,12 +201,17 @@ class Engine:
             self._on_fill(fill)
         elif isinstance(ev, OrderRejected):
             self.note(f"rejected {ev.request} {ev.client_id}: {ev.reason}")
+            if ev.request == "place":
+                # Re-placing at once on the same book is rejected again: a reject storm (an
+                # endless loop on an event clock). The next market event or timer decides.
+                return []
         return self._decide(now)
 
     def _on_fill(self, f: Fill) -> None:
         self.portfolio.apply(f)
+        self.venue_liq_ticks = 0  # it was for the old position; the estimate holds until the next
         for g in self.guards:
-            g.on_fill(f.ts, int(f.side), f.qty)
+            g.on_fill(f)
         px = self.instrument.price_str(f.price)
         qty = self.instrument.qty_str(f.qty)
         role = "maker" if f.is_maker else "taker"
@@ -259,6 +283,12 @@ class Engine:
             last_data_ts=self.last_data_ts,
             feed_connected=self.feed_connected,
             book_valid=self.book.ready,
+            base=self.instrument.base,
+            entry=self.portfolio.entry * self.instrument.tick,
+            mark=self._mark() * self.instrument.tick,
+            futures=self.cfg.market.futures,
+            leverage=self.cfg.market.leverage,
+            venue_liq=self.venue_liq_ticks * self.instrument.tick,
         )
 
     def _decide(self, now: int) -> list[OrderAction]:
@@ -268,12 +298,10 @@ class Engine:
         ctx = self._context(now)
         for g in self.guards:
             g.check(ctx, verdict)
-        reasons = tuple(verdict.reasons)
-        if reasons != self._last_reasons:
-            self._last_reasons = reasons
-            self.journal(now, "verdict", {"reasons": list(reasons)})
+        self._journal_guards(now, verdict)
+        reasons = self._last_reasons = tuple(verdict.reasons)
         if verdict.kill and not self.flatten_state:
-            return self._start_flatten(verdict.reasons[-1] if verdict.reasons else "guard")
+            return self._start_flatten(verdict.kill_reason or "guard")
         if self.flatten_state:
             return self._flatten_step(now)
         if self.stopped:
@@ -281,6 +309,7 @@ class Engine:
         out: list[OrderAction] = []
         if verdict.reduce_lots and not any(o.reduce_only for o in self.om.live()):
             out.append(self._reduce_order(verdict.reduce_lots, now, TimeInForce.IOC))
+            self.journal(now, "reduce", {"lots": verdict.reduce_lots, "reasons": list(reasons)})
         bid, ask = self._targets(ctx, verdict)
         if self.paused:
             bid = ask = None
@@ -289,6 +318,24 @@ class Engine:
             self.journal(now, "quote", {"bid": bid.price if bid else 0, "ask": ask.price if ask else 0,
                                         "reasons": list(reasons)})
         return out + actions
+
+    def _journal_guards(self, now: int, v: Verdict) -> None:
+        """Record every guard state change and every change of the combined verdict."""
+        for g in self.guards:
+            st = g.status
+            if self._guard_states.get(st.name) != st.state.value:
+                self._guard_states[st.name] = st.state.value
+                self.journal(now, "guard", {"name": st.name, "state": st.state.value,
+                                            "value": st.value, "threshold": st.threshold,
+                                            "reason": st.reason, "trips": st.trips})
+        key = v.key()
+        if key != self._last_verdict:
+            self._last_verdict = key
+            self.journal(now, "verdict", {"bid": v.allow_bid, "ask": v.allow_ask,
+                                          "widen_bid": round(v.widen_bid, 2),
+                                          "widen_ask": round(v.widen_ask, 2),
+                                          "reduce": v.reduce_lots, "kill": v.kill,
+                                          "reasons": list(v.reasons)})
 
     def _targets(self, ctx: RiskContext, v: Verdict) -> tuple[Target | None, Target | None]:
         if not self.book.ready:
@@ -313,6 +360,12 @@ class Engine:
             tq = shape_quote(mq.reservation, mq.half_spread, ctx.mid, self.instrument.tick,
                              self.book.best_bid, self.book.best_ask, self.limits,
                              v.widen_bid, v.widen_ask)
+        outcome = None
+        if mq is not None and tq is not None:
+            lo, hi, _ = self.limits.bounds(ctx.mid)
+            outcome = QuoteOutcome(2 * mq.half_spread, tq.spread, tq.bound, lo, hi)
+        for g in self.guards:
+            g.on_quote(ctx.now, outcome)
         if mq is None or tq is None:
             self._set_quote(None, None, v, "model gave no quote for these parameters")
             return None, None
@@ -363,29 +416,39 @@ class Engine:
         self.paused = True
         self.flatten_state = "cancelling"
         self.flatten_attempts = 0
+        self.flatten_started = now
         self.flatten_fills = []
         self.note(f"flatten ({reason}): cancelling all orders")
         self.journal(now, "flatten", {"reason": reason})
         return self.om.cancel_all("kill switch") + self._flatten_step(now)
 
     def _flatten_step(self, now: int) -> list[OrderAction]:
+        state = self.flatten_state
         pos = self.portfolio.position
-        if self.flatten_state in ("flat",) or self.flatten_state.startswith("error"):
+        if state.startswith("error") or (state == "flat" and pos == 0):
             return []
+        unconfirmed = sum(not o.reduce_only for o in self.om.live())
+        waited = now - self.flatten_started
+        if unconfirmed and waited < self.cfg.risk.flatten_cancel_wait_s * NS_PER_S:
+            return []  # cancel first: nothing resting may trade against (or after) the close
+        if unconfirmed and state == "cancelling":
+            self.note(f"flatten: {unconfirmed} cancel(s) unconfirmed, closing anyway")
         if pos == 0:
-            if not self.om.has_working:
+            if state != "flat":
                 self.flatten_state = "flat"
                 fills = ", ".join(self.flatten_fills) or "none needed"
                 self.note(f"flat; closing fills at {fills}; paused until resumed")
             return []
         if any(o.reduce_only for o in self.om.live()):
             return []
-        if self.flatten_attempts >= FLATTEN_ATTEMPTS:
-            self.flatten_state = f"error: still {self.instrument.qty_str(abs(pos))} open after {FLATTEN_ATTEMPTS} attempts"
+        attempts = self.cfg.risk.flatten_attempts
+        if self.flatten_attempts >= attempts:
+            left = self.instrument.qty_str(abs(pos))
+            self.flatten_state = f"error: still {left} open after {attempts} attempts"
             self.note(f"flatten {self.flatten_state}")
             return []
         self.flatten_attempts += 1
-        self.flatten_state = f"closing {self.flatten_attempts}/{FLATTEN_ATTEMPTS}"
+        self.flatten_state = f"closing {self.flatten_attempts}/{attempts}"
         tif = TimeInForce.MARKET if self.cfg.risk.flatten_order == "market" else TimeInForce.IOC
         return [self._reduce_order(-pos, now, tif)]
 
@@ -443,6 +506,9 @@ class Engine:
             volume=p.volume(),
             leverage=self.cfg.market.leverage if self.cfg.market.futures else 1.0,
             guards=tuple(dataclasses.replace(g.status) for g in self.guards),
+            liq_price=self.liquidation.liq_price,
+            liq_left=self.liquidation.left if self.liquidation.liq_price else 0.0,
+            liq_source=self.liquidation.source,
             log=tuple(self.log)[:20],
             flatten=self.flatten_state,
             paused=self.paused,

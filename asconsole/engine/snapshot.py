@@ -94,3 +94,9 @@ class Snapshot:
     """Kill-switch progress: "", "cancelling", "closing n/N", "flat", or an error."""
     paused: bool
     pnl_history: tuple[float, ...] = ()
+    liq_price: float = 0.0
+    """Futures: liquidation price of the open position, dollars; 0 when flat or spot."""
+    liq_left: float = 0.0
+    """Share of the entry-to-liquidation distance the mark has left (1 at entry, 0 at it)."""
+    liq_source: str = ""
+    """"venue" (reported) or "estimate" (isolated-margin formula)."""

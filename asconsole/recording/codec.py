@@ -39,7 +39,7 @@ SCHEMA: dict[str, tuple[type, tuple[tuple[str, str], ...]]] = {
     "book": (BookSnapshot, (("b", "bids"), ("a", "asks"), ("s", "seq"))),
     "delta": (BookDelta, (("b", "bids"), ("a", "asks"), ("s", "seq"), ("ps", "prev_seq"))),
     "trade": (Trade, (("side", "side"), ("p", "price"), ("q", "qty"))),
-    "mark": (MarkPrice, (("p", "price"),)),
+    "mark": (MarkPrice, (("p", "price"), ("liq", "liq_price"))),
     "feed": (FeedStatus, (("up", "connected"), ("why", "reason"))),
     "ack": (OrderAck, (("id", "client_id"), ("vid", "venue_order_id"))),
     "amended": (OrderAmended, (("id", "client_id"), ("p", "price"), ("q", "qty"))),

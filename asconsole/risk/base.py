@@ -4,12 +4,23 @@ Before each quoting decision the engine builds a `RiskContext` and passes one `V
 through every guard in order; each guard may only make it more cautious (pull a side,
 widen, reduce, kill), so the order of guards never loosens a limit. Every guard keeps a
 `GuardStatus` the UI shows as is: state, watched value, threshold, reason, trip count.
+
+States mean the same for every guard: OK = not acting; WARN = near its threshold, or a mild
+adjustment that is part of normal quoting (a side pulled at the soft inventory limit, a
+spread bound binding); TRIPPED = overriding the model (pulling, widening for a market event,
+reducing, killing). `trips` counts entries into TRIPPED.
+
+Hooks, all optional: `on_mid` (every accepted book mid), `on_fill` (every own fill),
+`on_quote` (after each quote is shaped, what the bounds did). Guards read no clock: time
+comes in the calls, so a replay makes the same decisions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+
+from asconsole.domain import Fill
 
 
 class GuardState(str, Enum):
@@ -38,11 +49,21 @@ class RiskContext:
     order_lots: int
     lot: float
     """Base units per lot."""
+    base: str
+    """Base currency, for display (BTC)."""
     pnl: float
     """Total PnL of the session in dollars (after fees)."""
     last_data_ts: int
     feed_connected: bool
     book_valid: bool
+    entry: float = 0.0
+    """Average entry of the open position, dollars (0 when flat)."""
+    mark: float = 0.0
+    """The venue's mark price, else the mid, dollars."""
+    futures: bool = False
+    leverage: float = 1.0
+    venue_liq: float = 0.0
+    """Liquidation price the venue reported for the open position, dollars; 0 = none."""
 
 
 @dataclass(slots=True)
@@ -54,6 +75,8 @@ class Verdict:
     reduce_lots: int = 0
     """Signed lots to trade now with reduce-only orders (negative = sell)."""
     kill: bool = False
+    """Start the kill switch: cancel all, close the position, stay paused."""
+    kill_reason: str = ""
     reasons: list[str] = field(default_factory=list)
 
     def pull(self, reason: str) -> None:
@@ -67,9 +90,47 @@ class Verdict:
             self.allow_ask = False
         self.reasons.append(reason)
 
+    def kill_switch(self, reason: str) -> None:
+        self.kill = True
+        self.kill_reason = self.kill_reason or reason
+        self.pull(reason)
+
+    def widen(self, bid: float, ask: float, reason: str) -> None:
+        """Stretch the half spreads; factors only ever grow (the largest guard wins). An empty
+        reason keeps a routine adjustment out of the status line (it is still recorded)."""
+        self.widen_bid = max(self.widen_bid, bid)
+        self.widen_ask = max(self.widen_ask, ask)
+        if reason:
+            self.reasons.append(reason)
+
+    def reduce(self, lots: int, reason: str) -> None:
+        """Ask for a reduce-only trade of `lots` (signed); the larger reduction wins."""
+        if lots and abs(lots) > abs(self.reduce_lots):
+            self.reduce_lots = lots
+        self.reasons.append(reason)
+
     @property
     def quoting(self) -> bool:
         return self.allow_bid or self.allow_ask
+
+    def key(self) -> tuple[object, ...]:
+        """What the verdict decides, for change detection in the recording."""
+        return (self.allow_bid, self.allow_ask, round(self.widen_bid, 2), round(self.widen_ask, 2),
+                self.reduce_lots, self.kill, tuple(self.reasons))
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteOutcome:
+    """What the spread bounds did to one quote (dollars)."""
+
+    model_spread: float
+    """Bid-to-ask spread the model asked for."""
+    spread: float
+    """After the bounds, before guard widening and ticks."""
+    bound: str
+    """Which bound set it: "" (the model), "min", "fee" or "max"."""
+    lo: float
+    hi: float
 
 
 class Guard:
@@ -87,10 +148,13 @@ class Guard:
         s.state, s.value, s.threshold, s.reason = state, value, threshold, reason
 
     def on_mid(self, ts: int, mid: float) -> None:
-        """Called on every usable book update (mid in dollars)."""
+        """Called on every accepted book update (mid in dollars)."""
 
-    def on_fill(self, ts: int, side: int, lots: int) -> None:
+    def on_fill(self, fill: Fill) -> None:
         """Called on every own fill."""
+
+    def on_quote(self, ts: int, outcome: QuoteOutcome | None) -> None:
+        """Called after each quote is shaped; None when no quote could be made."""
 
     def check(self, ctx: RiskContext, verdict: Verdict) -> None:
         raise NotImplementedError

@@ -19,8 +19,7 @@ class MaxLoss(Guard):
             return
         threshold = f"-{self.limit:.2f}"
         if ctx.pnl <= -self.limit:
-            verdict.kill = True
-            verdict.pull("max loss reached")
+            verdict.kill_switch("max loss reached")
             self.set(GuardState.TRIPPED, value, threshold, "loss limit: kill switch")
         elif ctx.pnl <= -0.8 * self.limit:
             self.set(GuardState.WARN, value, threshold, "within 20% of the loss limit")

@@ -81,6 +81,8 @@ def test_flatten_binding_has_priority_over_focused_widgets():
 def test_snapshot_80x24(snap_compare):
     """80x24 after 90 s of the seeded calm market: status bar (SIM BTCUSDT PAPER, quoting,
     00:01:30 UTC), the ladder with mid and spread, GLFT numbers with both quotes working,
-    inventory, three guards OK, PnL, and the footer with p f l q ?."""
+    inventory, the risk pane (liquidation estimate, the fill-imbalance cooldown first, the OK
+    guards after it, the ones that do not fit folded into a last line), PnL, and the footer
+    with p f l q ?."""
     app, _ = make_app(90)
     assert snap_compare(app, terminal_size=(80, 24))
