@@ -51,9 +51,12 @@ class Data:
     start_ns: int
     end_ns: int | None
     """Where the run stops (None: at the end of the recording)."""
+    fees: FeeSchedule | None = None
+    """A recording's own fee schedule (the venue its data came from); None: the settings'."""
 
 
-def _instrument(meta: dict[str, object]) -> Instrument:
+def session_instrument(meta: dict[str, object]) -> Instrument:
+    """The instrument a recording was made (or imported) on."""
     raw = meta.get("instrument")
     if not isinstance(raw, dict):
         raise RecordingError("recording has no [instrument] in meta.toml")
@@ -63,7 +66,17 @@ def _instrument(meta: dict[str, object]) -> Instrument:
         raise RecordingError(f"recording's [instrument] is unusable: {exc}") from None
 
 
-def _recorded(session: Session) -> Iterator[MarketEvent]:
+def session_fees(meta: dict[str, object]) -> FeeSchedule | None:
+    """The fees a recording was made (or imported) with: they belong to its venue."""
+    cfg = meta.get("config")
+    fees = cfg.get("fees") if isinstance(cfg, dict) else None
+    if not isinstance(fees, dict) or "maker" not in fees or "taker" not in fees:
+        return None
+    return FeeSchedule(float(fees["maker"]), float(fees["taker"]))
+
+
+def market_events(session: Session) -> Iterator[MarketEvent]:
+    """A recording's market events, decoded, in order."""
     for obj in session.lines():
         if obj.get("k") in MARKET_KINDS:
             yield decode(obj)
@@ -78,7 +91,7 @@ def open_data(settings: Settings, source: Source) -> Data:
         return Data(SIM_BTCUSDT, market.events(), SIM_START_NS, SIM_START_NS + span_ns)
     session = open_session(source.session)
     start = int(session.meta.get("start_ns", 0))
-    events = _recorded(session)
+    events = market_events(session)
     if not start:
         first = next(events, None)
         if first is None:
@@ -89,7 +102,7 @@ def open_data(settings: Settings, source: Source) -> Data:
     recorded_end = session.meta.get("end_ns")
     if isinstance(recorded_end, int) and (end is None or recorded_end < end):
         end = recorded_end
-    return Data(_instrument(session.meta), events, start, end)
+    return Data(session_instrument(session.meta), events, start, end, session_fees(session.meta))
 
 
 def backtest(settings: Settings, source: Source, progress: Progress | None = None) -> Summary:
@@ -101,7 +114,7 @@ def run(settings: Settings, data: Data, progress: Progress | None = None) -> Sum
     """Run the engine over already opened data (benchmarks hand it pre-generated events)."""
     clock = EventClock(data.start_ns)
     engine = Engine(settings, data.instrument, clock, prefix="bt")
-    fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
+    fees = data.fees or FeeSchedule(settings.fees.maker, settings.fees.taker)
     exchange = PaperExchange(
         data.instrument, fees, clock, fill_model_from_settings(settings.paper, settings.market.seed)
     )

@@ -41,6 +41,8 @@ class Summary:
     markout_5s_bps: float
     """Mid 5 s after each fill against its price, signed for the fill's side, bps, size
     weighted: negative means the fills were adversely selected."""
+    book_gaps: int = 0
+    """Breaks in the book's update chain (quotes were pulled until the next snapshot)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,4 +112,5 @@ def summarize(engine: Engine, stats: RunStats, span_s: float, events: int) -> Su
         max_position=stats.max_position * lot,
         max_drawdown=stats.max_drawdown,
         markout_5s_bps=stats.markout_bps,
+        book_gaps=engine.book.gaps,
     )

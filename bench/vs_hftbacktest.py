@@ -107,8 +107,7 @@ def run_asconsole(inst, events, shared_book: bool = False) -> tuple[float, int, 
 
 def run_asconsole_from_session(inst, events, tmp: Path) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     """Seconds for the whole backtest path from disk: read events.jsonl, decode, run."""
-    from asconsole.importers.backtest import backtest
-    from asconsole.recording.reader import open_session
+    from asconsole.backtest import Source, backtest
     from asconsole.recording.writer import Recorder
 
     path = tmp / f"session-{inst.symbol}-{events[0].ts}"
@@ -118,7 +117,7 @@ def run_asconsole_from_session(inst, events, tmp: Path) -> tuple[float, int]:  #
             rec.event(ev)
         rec.close(events[-1].ts, "bench")
     t = time.process_time()
-    summary = backtest(open_session(path), bench_settings())
+    summary = backtest(bench_settings(), Source(str(path), minutes=0))
     return time.process_time() - t, summary.fills
 
 

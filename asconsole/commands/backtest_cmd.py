@@ -89,6 +89,7 @@ def print_summary(s: Summary, label: str, wall_s: float) -> None:
         ("max position", f"{s.max_position:g} BTC"),
         ("max drawdown", f"{s.max_drawdown:,.2f} $"),
         ("markout 5 s", f"{s.markout_5s_bps:+.2f} bps"),
+        ("book gaps", f"{s.book_gaps:,} (quotes pulled until a fresh snapshot)" if s.book_gaps else "0"),
     )
     for k, v in rows:
         t.add_row(k, v)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from asconsole.importers.backtest import backtest, market_events
+from asconsole.backtest import Source, backtest, market_events
+from asconsole.config import Settings
 from asconsole.importers.instruments import instrument_facts
 from asconsole.importers.session import FORMATS, from_snapshot, import_session
 from asconsole.importers.source import ImportContext
@@ -118,8 +119,9 @@ def test_round_trip_import_backtest_summary_is_identical_twice(tmp_path):
     src = head(REAL / "binance_usdm_btcusdt_20240808T2354.jsonl", tmp_path / "c.jsonl", 12_000)
     st, session = run(tmp_path, "normalized", [src], USDM, "rt")
     assert (st.last_ts - st.first_ts) / 1e9 > 120  # a few minutes of real data
-    first = backtest(open_session(session.path))
-    second = backtest(open_session(session.path))
+    settings = Settings()  # fees and instrument come from the imported session itself
+    first = backtest(settings, Source(str(session.path), minutes=0))
+    second = backtest(settings, Source(str(session.path), minutes=0))
     assert first == second
     assert first.events == 12_000 and first.fills > 0 and first.book_gaps == 0
     # the fee rate written at import (Binance USD-M maker 0.02 %) is the one the backtest charged

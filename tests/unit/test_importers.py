@@ -6,9 +6,10 @@ import zipfile
 
 import pytest
 
+from asconsole.backtest import Source, backtest, market_events
 from asconsole.cli import main
+from asconsole.config import Settings
 from asconsole.domain import BookDelta, BookSnapshot, Side, Trade
-from asconsole.importers.backtest import backtest, market_events
 from asconsole.importers.bybit import stamp_ns
 from asconsole.importers.instruments import instrument_facts
 from asconsole.importers.scale import Scale
@@ -114,7 +115,7 @@ def test_gap_is_recorded_then_the_next_snapshot_resyncs(tmp_path):
     assert (events[6].seq, events[6].prev_seq) == (115, 114)
     assert (events[7].seq, events[7].prev_seq) == (118, 115)
     # the engine sees the gap as live: its book goes invalid until the fresh snapshot
-    assert backtest(open_session(result.path)).book_gaps == 1
+    assert backtest(Settings(), Source(str(result.path), minutes=0)).book_gaps == 1
 
 
 def test_spot_chain_needs_U_equal_previous_u_plus_one(tmp_path):
@@ -225,21 +226,21 @@ def test_input_without_a_snapshot_is_refused(tmp_path):
 
 
 def test_engine_pulls_its_quotes_at_an_imported_gap_and_quotes_again_after_the_snapshot(tmp_path):
+    from asconsole.backtest import session_fees, session_instrument
     from asconsole.clock import EventClock
     from asconsole.engine.driver import Driver
     from asconsole.engine.engine import Engine
     from asconsole.fees import FeeSchedule
-    from asconsole.importers.backtest import instrument_of, settings_of
     from asconsole.venues.paper import PaperExchange
 
     result, events = run_import(tmp_path, "binance-usdm", [gap_capture(tmp_path)])
     session = open_session(result.path)
-    s, inst = settings_of(session), instrument_of(session)
+    s, inst = Settings(), session_instrument(session.meta)
     clock = EventClock(events[0].ts)
     verdicts: list[tuple[int, list[str]]] = []
     journal = lambda ts, kind, p: verdicts.append((ts, p["reasons"])) if kind == "verdict" else None  # noqa: E731
     engine = Engine(s, inst, clock, journal=journal)
-    exchange = PaperExchange(inst, FeeSchedule(s.fees.maker, s.fees.taker), clock)
+    exchange = PaperExchange(inst, session_fees(session.meta) or FeeSchedule(0, 0), clock)
     driver = Driver(engine, exchange, clock)
     orders_at: dict[int, int] = {}
     for ev in events:
