@@ -16,12 +16,13 @@ from pathlib import Path
 
 from asconsole.clock import NS_PER_S, EventClock
 from asconsole.config import ConfigError, Settings
-from asconsole.domain import Instrument, MarketEvent, VenueKind
+from asconsole.domain import Instrument, MarketEvent
 from asconsole.engine.driver import Driver
 from asconsole.engine.engine import Engine
 from asconsole.fees import FeeSchedule
 from asconsole.recording.codec import MARKET_KINDS, decode
-from asconsole.recording.reader import RecordingError, Session, open_session
+from asconsole.recording.reader import RecordingError, Session, instrument_from_meta, open_session
+from asconsole.recording.writer import Recorder, session_dir
 from asconsole.summary import RunStats, Summary, summarize
 from asconsole.venues.paper import PaperExchange, fill_model_from_settings
 from asconsole.venues.sim import SIM_BTCUSDT, SimMarket, params_from_settings
@@ -53,17 +54,6 @@ class Data:
     """Where the run stops (None: at the end of the recording)."""
     fees: FeeSchedule | None = None
     """A recording's own fee schedule (the venue its data came from); None: the settings'."""
-
-
-def session_instrument(meta: dict[str, object]) -> Instrument:
-    """The instrument a recording was made (or imported) on."""
-    raw = meta.get("instrument")
-    if not isinstance(raw, dict):
-        raise RecordingError("recording has no [instrument] in meta.toml")
-    try:
-        return Instrument(**{**raw, "kind": VenueKind(raw.get("kind", "linear_perp"))})
-    except (TypeError, ValueError) as exc:
-        raise RecordingError(f"recording's [instrument] is unusable: {exc}") from None
 
 
 def session_fees(meta: dict[str, object]) -> FeeSchedule | None:
@@ -102,24 +92,44 @@ def open_data(settings: Settings, source: Source) -> Data:
     recorded_end = session.meta.get("end_ns")
     if isinstance(recorded_end, int) and (end is None or recorded_end < end):
         end = recorded_end
-    return Data(session_instrument(session.meta), events, start, end, session_fees(session.meta))
+    return Data(instrument_from_meta(session.meta), events, start, end, session_fees(session.meta))
 
 
-def backtest(settings: Settings, source: Source, progress: Progress | None = None) -> Summary:
-    """Run the engine over the data and summarise; deterministic for the same inputs."""
-    return run(settings, open_data(settings, source), progress)
+def backtest(
+    settings: Settings, source: Source, progress: Progress | None = None, record: Path | None = None
+) -> Summary:
+    """Run the engine over the data and summarise; deterministic for the same inputs. With
+    `record`, the run is also written as a session under that directory (mode "backtest"), so
+    `report` and `replay` work on it."""
+    return run(settings, open_data(settings, source), progress, record)
 
 
-def run(settings: Settings, data: Data, progress: Progress | None = None) -> Summary:
+def run(
+    settings: Settings, data: Data, progress: Progress | None = None, record: Path | None = None
+) -> Summary:
     """Run the engine over already opened data (benchmarks hand it pre-generated events)."""
     clock = EventClock(data.start_ns)
-    engine = Engine(settings, data.instrument, clock, prefix="bt")
+    recorder = None
+    if record is not None:
+        inst = data.instrument
+        path = session_dir(record, data.start_ns, inst.venue, inst.symbol, "backtest")
+        recorder = Recorder(path, settings, inst, data.start_ns, "backtest", clock=clock)
+        engine = Engine(settings, inst, clock, prefix="bt", journal=recorder.journal)
+    else:
+        engine = Engine(settings, data.instrument, clock, prefix="bt")
     fees = data.fees or FeeSchedule(settings.fees.maker, settings.fees.taker)
     exchange = PaperExchange(
         data.instrument, fees, clock, fill_model_from_settings(settings.paper, settings.market.seed)
     )
     stats = RunStats(engine)
-    driver = Driver(engine, exchange, clock, tap=stats.tap)
+    tap = stats.tap
+    if recorder is not None:
+        def tap(item: object, stats_tap: Callable[[object], None] = stats.tap,
+                rec: Recorder = recorder) -> None:
+            stats_tap(item)
+            rec.event(item)
+
+    driver = Driver(engine, exchange, clock, tap=tap)
     end = data.end_ns
     market, on_time = driver.market, stats.on_time
     next_report = data.start_ns + PROGRESS_EVERY_NS if progress else None
@@ -138,6 +148,8 @@ def run(settings: Settings, data: Data, progress: Progress | None = None) -> Sum
             progress((ts - data.start_ns) / NS_PER_S)  # type: ignore[misc]
     span_end = end if end is not None else last
     driver.release(span_end)
+    if recorder is not None:
+        recorder.close(span_end, "backtest finished")
     return summarize(engine, stats, (span_end - data.start_ns) / NS_PER_S, n)
 
 

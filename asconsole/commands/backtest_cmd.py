@@ -29,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="span: simulated minutes (default 60), or at most this much of a recording")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the summary as JSON")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--record", type=Path, metavar="DIR", nargs="?", const=Path("sessions"),
+                   help="also write the run as a session (default dir: sessions) for report and replay")
     settings_flags(p)
     p.set_defaults(handler=run)
 
@@ -42,9 +44,9 @@ def run(args: argparse.Namespace) -> int:
     label = args.session or f"sim {settings.market.regime}, seed {settings.market.seed}"
     t0 = time.perf_counter()
     if sys.stderr.isatty() and not args.no_progress:
-        summary = _with_progress(settings, source, session_span_s(source), label)
+        summary = _with_progress(settings, source, session_span_s(source), label, args.record)
     else:
-        summary = backtest(settings, source)
+        summary = backtest(settings, source, record=args.record)
     wall = time.perf_counter() - t0
     print_summary(summary, label, wall)
     if args.json:
@@ -56,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_progress(settings: Settings, source: Source, span_s: float | None, label: str) -> Summary:
+def _with_progress(
+    settings: Settings, source: Source, span_s: float | None, label: str, record: Path | None
+) -> Summary:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -66,7 +70,7 @@ def _with_progress(settings: Settings, source: Source, span_s: float | None, lab
                TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"backtest {label}", total=span_s)
-        return backtest(settings, source, lambda done: bar.update(task, completed=done))
+        return backtest(settings, source, lambda done: bar.update(task, completed=done), record)
 
 
 def print_summary(s: Summary, label: str, wall_s: float) -> None:

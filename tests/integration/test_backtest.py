@@ -184,3 +184,24 @@ def test_sweep_files_in_the_docs_are_valid(tmp_path):
         path.write_text(block, encoding="utf-8")
         sizes.append(len(load_jobs(path, config.Settings())))
     assert sizes == [12, 2]
+
+
+def test_recorded_backtest_reports_and_replays_as_it_ran(tmp_path):
+    """`backtest --record` leaves a session whose report totals equal the summary and whose
+    replay reproduces every decision."""
+    from asconsole.analysis.metrics import compute
+    from asconsole.backtest import Source, backtest
+    from asconsole.config import Settings
+    from asconsole.engine.replay import Replay
+    from asconsole.recording.reader import open_session
+
+    summary = backtest(Settings(), Source(minutes=3), record=tmp_path)
+    (path,) = list(tmp_path.iterdir())
+    session = open_session(path)
+    assert session.meta["mode"] == "backtest" and session.meta["exit_reason"] == "backtest finished"
+    m = compute(path.name, session.meta, session.lines())
+    assert m.fills == summary.fills and m.fills > 0
+    assert abs(m.total - summary.total) < 1e-6
+    replay = Replay(open_session(path))
+    replay.run_to_end()
+    assert replay.mismatch == "" and replay.matched > 0

@@ -226,16 +226,17 @@ def test_input_without_a_snapshot_is_refused(tmp_path):
 
 
 def test_engine_pulls_its_quotes_at_an_imported_gap_and_quotes_again_after_the_snapshot(tmp_path):
-    from asconsole.backtest import session_fees, session_instrument
+    from asconsole.backtest import session_fees
     from asconsole.clock import EventClock
     from asconsole.engine.driver import Driver
     from asconsole.engine.engine import Engine
     from asconsole.fees import FeeSchedule
+    from asconsole.recording.reader import instrument_from_meta
     from asconsole.venues.paper import PaperExchange
 
     result, events = run_import(tmp_path, "binance-usdm", [gap_capture(tmp_path)])
     session = open_session(result.path)
-    s, inst = Settings(), session_instrument(session.meta)
+    s, inst = Settings(), instrument_from_meta(session.meta)
     clock = EventClock(events[0].ts)
     verdicts: list[tuple[int, list[str]]] = []
     journal = lambda ts, kind, p: verdicts.append((ts, p["reasons"])) if kind == "verdict" else None  # noqa: E731
