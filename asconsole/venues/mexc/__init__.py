@@ -2,8 +2,9 @@
 
 Files, as in every venue folder: config (credentials, instrument defaults), data (feed),
 execution (broker), messages (wire shapes); plus rest (signed REST), userstream (listenKey
-and private WebSocket), ledger (order state and idempotent fills), transport (the network
-seam for venues/net.py) and pb/ (protobuf modules generated from proto/mexc/)."""
+and private WebSocket), ledger (order state and idempotent fills) and pb/ (protobuf modules
+generated from proto/mexc/). Network plumbing (proxy, sockets, backoff, tasks, rate limits) is
+venues/net.py, shared with Bybit."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ import logging
 from asconsole.clock import Clock, WallClock
 from asconsole.config import Settings
 from asconsole.domain import Instrument, VenueKind
+from asconsole.venues import net
 from asconsole.venues.base import Broker, Feed, VenueError
 from asconsole.venues.mexc.config import VENUE, default_instrument, load_credentials
 from asconsole.venues.mexc.data import MexcFeed
 from asconsole.venues.mexc.execution import MexcBroker
 from asconsole.venues.mexc.rest import MexcRest
-from asconsole.venues.mexc.transport import http_session
 
 __all__ = ["MexcBroker", "MexcFeed", "load_instrument", "make_broker", "make_feed"]
 
@@ -29,7 +30,7 @@ async def load_instrument(settings: Settings) -> Instrument:
     decimal places); the BTCUSDT defaults (tick 0.01, lot 0.000001) when it cannot be read."""
     symbol = settings.market.symbol
     try:
-        async with http_session(settings.mexc.proxy) as session:
+        async with net.http_session(net.proxy_url(settings.mexc.proxy)) as session:
             raw = await MexcRest(session, settings.mexc.rest_url, WallClock()).public(
                 "GET", "/api/v3/exchangeInfo", {"symbol": symbol}
             )

@@ -12,6 +12,8 @@ from typing import Any
 from google.protobuf.message import DecodeError
 
 from asconsole.domain import Instrument, Side, TimeInForce, VenueOrder
+from asconsole.venues import net
+from asconsole.venues.base import VenueError
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
 
 INTERVAL = "100ms"
@@ -23,6 +25,9 @@ PRIVATE_CHANNELS = (PRIVATE_ORDERS, PRIVATE_DEALS, PRIVATE_ACCOUNT)
 PING_FRAME = json.dumps({"method": "PING"})
 PING_INTERVAL_S = 20.0
 """MEXC drops a connection after 60 s without traffic; a PING every 20 s keeps it."""
+MAX_FRAME = 4 * 2**20
+"""The largest WebSocket message accepted: MEXC's pushes are small protobuf deltas, so
+anything near this is garbage, not data."""
 
 
 def depth_channel(symbol: str) -> str:
@@ -60,6 +65,9 @@ def check_control(text: str) -> None:
 UNREADABLE = (ValueError, KeyError, TypeError, ArithmeticError)
 """What reading a malformed venue message can raise (decimal.InvalidOperation is an
 ArithmeticError): a connection loop treats it like a lost connection and starts afresh."""
+SESSION_ENDED: tuple[type[BaseException], ...] = (*net.NETWORK_ERRORS, *UNREADABLE, VenueError)
+"""What ends one connection of a MEXC connection loop: the network, a malformed message, or
+the venue (a refused subscription, a closed socket); the loop reconnects after any of them."""
 
 
 def decode_push(frame: bytes) -> PushDataV3ApiWrapper:
