@@ -20,6 +20,7 @@ import tomli_w
 
 from asconsole.setting import setting
 from asconsole.venues.bybit.config import BybitSettings
+from asconsole.venues.mexc.config import MexcSettings
 
 
 class ConfigError(ValueError):
@@ -266,34 +267,6 @@ class ControlSettings:
         "when the last console detaches (or SSH drops): keep trading, pause (cancel orders, keep "
         "the position) or flatten",
         choices=("keep", "pause", "flatten"),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class MexcSettings:
-    """MEXC spot v3: where to connect and how to trade. Keys never live here: they come from
-    MEXC_API_KEY / MEXC_API_SECRET or the protected `key_file`."""
-
-    rest_url: str = setting("https://api.mexc.com", "MEXC REST base URL")
-    ws_url: str = setting("wss://wbs-api.mexc.com/ws", "MEXC WebSocket URL (market and user data)")
-    proxy: str = setting(
-        "", "SOCKS5 proxy for every MEXC connection, socks5://user:pass@host:port", secret=True
-    )
-    recv_window_ms: int = setting(5000, "signed request validity window, ms", lo=1, hi=60_000)
-    key_file: str = setting(
-        "", "TOML file with api_key and api_secret; must not be readable by group or other"
-    )
-    on_start: str = setting(
-        "cancel",
-        "open orders found at start: cancel them (the engine re-quotes from scratch) or adopt them",
-        choices=("adopt", "cancel"),
-    )
-    depth_limit: int = setting(1000, "levels in the REST depth snapshot", lo=5, hi=5000)
-    listen_key_keepalive_s: float = setting(
-        1800.0, "extend the user-data listenKey this often, seconds", lo=1, hi=3000
-    )
-    stop_timeout_s: float = setting(
-        3.0, "stop gives up cancelling open orders after this long, seconds", lo=0.5, hi=4
     )
 
 

@@ -28,7 +28,7 @@ import aiohttp
 
 from asconsole.clock import WallClock
 from asconsole.domain import BookDelta, CancelAll
-from asconsole.venues.bybit.auth import Credentials
+from asconsole.venues.credentials import Credentials
 from asconsole.venues.bybit.data import BybitFeed
 from asconsole.venues.bybit.execution import BybitBroker
 from asconsole.venues.bybit.messages import parse_book

@@ -13,7 +13,7 @@ from asconsole.clock import WallClock
 from asconsole.config import Settings
 from asconsole.domain import BookDelta, BookSnapshot, MarketEvent
 from asconsole.venues import net
-from asconsole.venues.bybit.auth import Credentials
+from asconsole.venues.credentials import Credentials
 from asconsole.venues.bybit.execution import BybitBroker
 from tests.integration.fake_bybit import API_KEY, API_SECRET, INSTRUMENT, FakeBybit
 

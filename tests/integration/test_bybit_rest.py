@@ -9,7 +9,7 @@ import pytest
 from asconsole.clock import WallClock
 from asconsole.venues.base import VenueError
 from asconsole.venues.bybit import load_instrument
-from asconsole.venues.bybit.auth import Credentials
+from asconsole.venues.credentials import Credentials
 from asconsole.venues.bybit.rest import RestClient
 from tests.integration.bybit_kit import no_ambient_proxy, settings
 from tests.integration.fake_bybit import API_KEY, API_SECRET, FakeBybit

@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 
 from asconsole.clock import WallClock
-from asconsole.config import MexcSettings
 from asconsole.domain import (
     AmendOrder,
     CancelAll,
@@ -25,7 +24,8 @@ from asconsole.domain import (
     Side,
 )
 from asconsole.venues.base import Broker
-from asconsole.venues.mexc.config import Credentials, default_instrument
+from asconsole.venues.credentials import Credentials
+from asconsole.venues.mexc.config import MexcSettings, default_instrument
 from asconsole.venues.mexc.execution import MexcBroker
 from asconsole.venues.mexc.rest import MexcApiError
 from tests.integration.fake_mexc import API_KEY, API_SECRET, POST_ONLY_REJECT, EventLog, FakeMexc
@@ -205,7 +205,7 @@ def test_stop_cancels_every_open_order_ours_or_not() -> None:
     async def foreign_order(venue: FakeMexc) -> None:
         await venue._new_order({"side": "BUY", "type": "LIMIT", "price": "90", "quantity": "0.01"})
 
-    run(body, fake, before_start=foreign_order, on_start="adopt")
+    run(body, fake, before_start=foreign_order, start_orders="adopt")
     assert fake.open_orders() == []
     assert fake.listen_keys == {}  # the stream's key was closed too
 
@@ -225,8 +225,8 @@ def test_start_policy_cancel_clears_the_book_and_adopt_keeps_it() -> None:
         await broker.submit(CancelAll("operator"))
         await log.wait_for(lambda e: [c.client_id for c in log.of(OrderCanceled)] == ["old-1"])
 
-    run(cancelled, before_start=foreign_order, on_start="cancel")
-    run(adopted, before_start=foreign_order, on_start="adopt")
+    run(cancelled, before_start=foreign_order, start_orders="cancel")
+    run(adopted, before_start=foreign_order, start_orders="adopt")
 
 
 def test_a_wrong_secret_is_refused_by_signature_check() -> None:

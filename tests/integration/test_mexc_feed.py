@@ -7,9 +7,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from asconsole.clock import WallClock
-from asconsole.config import MexcSettings
 from asconsole.domain import BookDelta, BookSnapshot, FeedStatus, Side, Trade
-from asconsole.venues.mexc.config import default_instrument
+from asconsole.venues.mexc.config import MexcSettings, default_instrument
 from asconsole.venues.mexc.data import MexcFeed
 from tests.integration.fake_mexc import EventLog, FakeMexc
 

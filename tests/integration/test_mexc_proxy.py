@@ -8,11 +8,11 @@ import asyncio
 import pytest
 
 from asconsole.clock import WallClock
-from asconsole.config import MexcSettings
 from asconsole.domain import BookSnapshot, OrderAck, PlaceOrder, Side
 from asconsole.venues.base import VenueError
+from asconsole.venues.credentials import Credentials
 from asconsole.venues.mexc import data
-from asconsole.venues.mexc.config import Credentials, default_instrument
+from asconsole.venues.mexc.config import MexcSettings, default_instrument
 from asconsole.venues.mexc.data import MexcFeed
 from asconsole.venues.mexc.execution import MexcBroker
 from tests.integration.fake_mexc import API_KEY, API_SECRET, EventLog, FakeMexc

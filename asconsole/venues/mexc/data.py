@@ -22,11 +22,19 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import WebSocketException
 
 from asconsole.clock import NS_PER_MS, Clock
-from asconsole.config import MexcSettings
-from asconsole.domain import BookDelta, BookSnapshot, FeedStatus, Instrument, Level, MarketEvent, Trade
+from asconsole.domain import (
+    BookDelta,
+    BookSnapshot,
+    FeedStatus,
+    Instrument,
+    Level,
+    MarketEvent,
+    Trade,
+)
 from asconsole.venues import net
 from asconsole.venues.base import VenueError
 from asconsole.venues.mexc import messages as m
+from asconsole.venues.mexc.config import MexcSettings
 from asconsole.venues.mexc.pb.mexc_push_pb2 import (
     PublicAggreDealsV3ApiItem,
     PublicAggreDepthsV3Api,

@@ -9,7 +9,6 @@ the base balance, and `balances()` gives both balances for the inventory guards.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator
@@ -20,7 +19,6 @@ from typing import Any
 import aiohttp
 
 from asconsole.clock import NS_PER_MS, Clock
-from asconsole.config import MexcSettings
 from asconsole.domain import (
     AmendOrder,
     CancelAll,
@@ -35,8 +33,9 @@ from asconsole.domain import (
 )
 from asconsole.venues import net
 from asconsole.venues.base import VenueError
+from asconsole.venues.credentials import Credentials
 from asconsole.venues.mexc import messages as m
-from asconsole.venues.mexc.config import Credentials
+from asconsole.venues.mexc.config import MexcSettings
 from asconsole.venues.mexc.ledger import Execution, OrderLedger
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
 from asconsole.venues.mexc.rest import MexcApiError, MexcRest, Params, RateLimited
@@ -126,7 +125,7 @@ class MexcBroker:
         await self._read_fees()
         await self._refresh_balances()
         orders = await self.open_orders()
-        if orders and self._settings.on_start == "cancel":
+        if orders and self._settings.start_orders == "cancel":
             await rest.signed("DELETE", "/api/v3/openOrders", {"symbol": self.instrument.symbol})
             log.info("MEXC: cancelled %d open orders found at start", len(orders))
             orders = []

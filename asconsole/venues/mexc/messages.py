@@ -1,11 +1,9 @@
-"""MEXC spot v3 wire shapes: channel names, JSON control frames, protobuf push decoding,
-REST request signing and the mapping of MEXC enums and REST objects to domain values.
-Pure functions only; the I/O lives in rest.py, data.py and execution.py."""
+"""MEXC spot v3 wire shapes: channel names, JSON control frames, protobuf push decoding and
+the mapping of MEXC enums and REST objects to domain values. Pure functions only; the I/O
+lives in rest.py, data.py and execution.py, the HMAC in venues/credentials.py."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from typing import Any
 
@@ -84,14 +82,6 @@ def push_ts_ns(push: PushDataV3ApiWrapper, fallback_ns: int) -> int:
     """The venue's time of a push: sendTime, else createTime, else the local clock."""
     ms = push.sendTime if push.HasField("sendTime") else push.createTime
     return ms * 1_000_000 if ms else fallback_ns
-
-
-# --- signing ---------------------------------------------------------------------------------
-
-
-def sign(secret: str, total_params: str) -> str:
-    """Lowercase hex HMAC-SHA256 of totalParams (query string directly followed by the body)."""
-    return hmac.new(secret.encode(), total_params.encode(), hashlib.sha256).hexdigest()
 
 
 # --- enums -----------------------------------------------------------------------------------

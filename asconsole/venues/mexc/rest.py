@@ -23,8 +23,8 @@ from yarl import URL
 from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
 from asconsole.venues import net
 from asconsole.venues.base import VenueError
-from asconsole.venues.mexc.config import Credentials
-from asconsole.venues.mexc.messages import TIMESTAMP_OUTSIDE_WINDOW, sign
+from asconsole.venues.credentials import Credentials, sign
+from asconsole.venues.mexc.messages import TIMESTAMP_OUTSIDE_WINDOW
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable
 
 from websockets.asyncio.client import ClientConnection
 
-from asconsole.config import MexcSettings
 from asconsole.venues import net
 from asconsole.venues.base import VenueError
 from asconsole.venues.mexc import messages as m
+from asconsole.venues.mexc.config import MexcSettings
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
 from asconsole.venues.mexc.rest import MexcApiError, MexcRest
 
