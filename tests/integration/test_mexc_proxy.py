@@ -13,6 +13,7 @@ import pytest
 from asconsole.clock import WallClock
 from asconsole.config import Settings
 from asconsole.domain import BookSnapshot, OrderAck, PlaceOrder, Side
+from asconsole.venues import net
 from asconsole.venues.base import VenueError
 from asconsole.venues.credentials import Credentials
 from asconsole.venues.mexc import data, load_instrument, make_feed
@@ -32,9 +33,15 @@ def test_feed_and_broker_run_through_an_authenticated_socks5_proxy() -> None:
         await fake.start()
         await proxy.start()
         fake.set_book({"100.00": "1"}, {"100.10": "1"})
-        settings = MexcSettings(rest_url=fake.rest_url, ws_url=fake.ws_url, proxy=proxy.url)
-        feed = MexcFeed(settings, BTC, WallClock())
-        broker = MexcBroker(settings, BTC, WallClock(), Credentials(API_KEY, API_SECRET))
+        settings = Settings().replace("mexc", rest_url=fake.rest_url, ws_url=fake.ws_url, proxy=proxy.url)
+        feed = make_feed(settings, BTC)  # the factory resolves [mexc] proxy
+        broker = MexcBroker(
+            settings.mexc,
+            BTC,
+            WallClock(),
+            Credentials(API_KEY, API_SECRET),
+            proxy=net.proxy_url(settings.mexc.proxy),
+        )
         try:
             await asyncio.wait_for(feed.start(), 5)
             await asyncio.wait_for(broker.start(), 5)

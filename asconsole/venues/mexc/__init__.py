@@ -12,6 +12,7 @@ imports the settings section from `asconsole.venues.mexc.config`."""
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -69,16 +70,27 @@ async def load_instrument(settings: Settings) -> Instrument:
 
 def make_feed(settings: Settings, instrument: Instrument, clock: Clock | None = None) -> Feed:
     from asconsole.clock import WallClock
+    from asconsole.venues import net
     from asconsole.venues.mexc.data import MexcFeed
 
-    return MexcFeed(settings.mexc, instrument, clock or WallClock())
+    return MexcFeed(
+        settings.mexc, instrument, clock or WallClock(), proxy=net.proxy_url(settings.mexc.proxy)
+    )
 
 
 def make_broker(settings: Settings, instrument: Instrument, clock: Clock) -> Broker:
     """Raises `VenueError` when no credentials are configured."""
+    from asconsole.venues import net
     from asconsole.venues.mexc.execution import MexcBroker
 
-    return MexcBroker(settings.mexc, instrument, clock, credentials(settings))
+    return MexcBroker(
+        settings.mexc,
+        instrument,
+        clock,
+        credentials(settings),
+        proxy=net.proxy_url(settings.mexc.proxy),
+        rng=random.Random(),
+    )
 
 
 def _step(decimals: int) -> str:

@@ -101,14 +101,13 @@ class MexcFeed:
         instrument: Instrument,
         clock: Clock,
         *,
-        env: dict[str, str] | None = None,
+        proxy: net.Proxy | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        """`env` stands in for the environment when the proxy falls back to $SOCKS5_PROXY."""
         self.instrument = instrument
         self._settings = settings
         self._clock = clock
-        self._proxy = net.proxy_url(settings.proxy, env)
+        self._proxy = proxy
         self._backoff = net.Backoff(rng or random.Random())
         self._tasks = net.Tasks()
         self._out: asyncio.Queue[MarketEvent | None] = asyncio.Queue()

@@ -76,15 +76,14 @@ class MexcBroker:
         clock: Clock,
         credentials: Credentials,
         *,
-        env: dict[str, str] | None = None,
+        proxy: net.Proxy | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        """`env` stands in for the environment when the proxy falls back to $SOCKS5_PROXY."""
         self.instrument = instrument
         self._settings = settings
         self._clock = clock
         self._credentials = credentials
-        self._proxy = net.proxy_url(settings.proxy, env)
+        self._proxy = proxy
         self._rng = rng or random.Random()
         self._ledger = OrderLedger(instrument)
         self._events: asyncio.Queue[ExecEvent | None] = asyncio.Queue()
