@@ -23,9 +23,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
+from tests.integration.fake_ws import json_requests
 
 API_KEY = "mx0vglTESTKEY"
 API_SECRET = "45d0b3c26f2644f19bfb98b07741b2f5"
@@ -261,10 +262,7 @@ class FakeMexc:
             self._private[ws] = key
         self._subs[ws] = subscribed
         try:
-            async for msg in ws:
-                if msg.type != WSMsgType.TEXT:
-                    continue
-                frame = json.loads(msg.data)
+            async for frame in json_requests(ws):
                 if frame.get("method") == "PING":
                     await ws.send_str(json.dumps({"id": 0, "code": 0, "msg": "PONG"}))
                 elif frame.get("method") == "SUBSCRIPTION":
