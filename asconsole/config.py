@@ -345,6 +345,7 @@ def _check(cls: type, key: str, value: Any, where: str, section: str) -> Any:
 
 def _build(cls: type, values: dict[str, Any], where: str, section: str) -> Any:
     known = {f.name for f in fields(cls)}
+    values = _renamed(cls, values, where, section)
     for key in values:
         if key not in known:
             raise ConfigError(
@@ -354,6 +355,23 @@ def _build(cls: type, values: dict[str, Any], where: str, section: str) -> Any:
     obj = cls(**checked)
     _cross_check(obj, where, section)
     return obj
+
+
+def _renamed(cls: type, values: dict[str, Any], where: str, section: str) -> dict[str, Any]:
+    """Old key names a section still accepts (its `RENAMED`: old -> new), so config files and
+    the configuration recorded with every session stay readable after a rename."""
+    renamed: dict[str, str] = getattr(cls, "RENAMED", {})
+    if not renamed.keys() & values.keys():
+        return values
+    out = dict(values)
+    for old, new in renamed.items():
+        if old in out:
+            if new in out:
+                raise ConfigError(
+                    f"{where}: [{section}] {old} is the old name of {new}; give only {new}"
+                )
+            out[new] = out.pop(old)
+    return out
 
 
 def _cross_check(obj: Any, where: str, section: str) -> None:

@@ -74,6 +74,11 @@ def _from_file(venue: str, path: Path) -> Credentials:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         raise VenueError(f"{venue} key file {path} is not readable TOML") from None
     key, secret = data.get("api_key"), data.get("api_secret")
-    if not isinstance(key, str) or not isinstance(secret, str) or not key.strip() or not secret.strip():
+    if (
+        not isinstance(key, str)
+        or not isinstance(secret, str)
+        or not key.strip()
+        or not secret.strip()
+    ):
         raise VenueError(f"{venue} key file {path} needs api_key and api_secret strings")
     return Credentials(key.strip(), secret.strip())

@@ -28,9 +28,7 @@ def key_file(key_env: str, secret_env: str) -> Any:
 
 
 def recv_window_ms() -> Any:
-    return setting(
-        5000, "how long a signed request stays valid, milliseconds", lo=1000, hi=60_000
-    )
+    return setting(5000, "how long a signed request stays valid, milliseconds", lo=1000, hi=60_000)
 
 
 def start_orders() -> Any:

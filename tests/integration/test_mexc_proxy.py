@@ -33,7 +33,9 @@ def test_feed_and_broker_run_through_an_authenticated_socks5_proxy() -> None:
         await fake.start()
         await proxy.start()
         fake.set_book({"100.00": "1"}, {"100.10": "1"})
-        settings = Settings().replace("mexc", rest_url=fake.rest_url, ws_url=fake.ws_url, proxy=proxy.url)
+        settings = Settings().replace(
+            "mexc", rest_url=fake.rest_url, ws_url=fake.ws_url, proxy=proxy.url
+        )
         feed = make_feed(settings, BTC)  # the factory resolves [mexc] proxy
         broker = MexcBroker(
             settings.mexc,

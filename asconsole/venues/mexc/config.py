@@ -7,6 +7,7 @@ loading a config must not pull in network or protobuf code."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from asconsole.domain import Instrument, VenueKind
 from asconsole.setting import setting
@@ -24,6 +25,9 @@ DEFAULT_MIN_NOTIONAL = 1.0
 class MexcSettings:
     """MEXC spot v3: where to connect and how to trade. Keys never live here: they come from
     `key_file` or the MEXC_API_KEY / MEXC_API_SECRET environment variables."""
+
+    RENAMED: ClassVar[dict[str, str]] = {"on_start": "start_orders"}
+    """Old key names still read (the name Bybit's section uses won)."""
 
     rest_url: str = setting("https://api.mexc.com", "MEXC REST base URL")
     ws_url: str = setting("wss://wbs-api.mexc.com/ws", "MEXC WebSocket URL (market and user data)")
@@ -47,6 +51,6 @@ def default_instrument(symbol: str) -> Instrument:
         lot_size=DEFAULT_LOT,
         min_notional=DEFAULT_MIN_NOTIONAL,
         kind=VenueKind.SPOT,
-        base=symbol[: -len(quote)] if symbol.endswith(quote) else symbol,
+        base=symbol.removesuffix(quote),
         quote=quote,
     )

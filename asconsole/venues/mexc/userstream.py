@@ -78,9 +78,8 @@ class UserStream:
             try:
                 if self._key is None:
                     self._key = await self._new_key()
-                ws = await net.ws_connect(
-                    f"{self._settings.ws_url}?listenKey={self._key}", self._proxy, max_size=m.MAX_FRAME
-                )
+                url = f"{self._settings.ws_url}?listenKey={self._key}"
+                ws = await net.ws_connect(url, self._proxy, max_size=m.MAX_FRAME)
             except m.SESSION_ENDED as exc:
                 # the type only: the text may carry the URL, and the listenKey in it
                 self._on_down(f"user stream connect failed: {type(exc).__name__}")
