@@ -20,6 +20,7 @@ import tomli_w
 
 from asconsole.setting import setting
 from asconsole.venues.bybit.config import BybitSettings
+from asconsole.venues.mexc.config import MexcSettings
 
 
 class ConfigError(ValueError):
@@ -270,34 +271,6 @@ class ControlSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class MexcSettings:
-    """MEXC spot v3: where to connect and how to trade. Keys never live here: they come from
-    MEXC_API_KEY / MEXC_API_SECRET or the protected `key_file`."""
-
-    rest_url: str = setting("https://api.mexc.com", "MEXC REST base URL")
-    ws_url: str = setting("wss://wbs-api.mexc.com/ws", "MEXC WebSocket URL (market and user data)")
-    proxy: str = setting(
-        "", "SOCKS5 proxy for every MEXC connection, socks5://user:pass@host:port", secret=True
-    )
-    recv_window_ms: int = setting(5000, "signed request validity window, ms", lo=1, hi=60_000)
-    key_file: str = setting(
-        "", "TOML file with api_key and api_secret; must not be readable by group or other"
-    )
-    on_start: str = setting(
-        "cancel",
-        "open orders found at start: cancel them (the engine re-quotes from scratch) or adopt them",
-        choices=("adopt", "cancel"),
-    )
-    depth_limit: int = setting(1000, "levels in the REST depth snapshot", lo=5, hi=5000)
-    listen_key_keepalive_s: float = setting(
-        1800.0, "extend the user-data listenKey this often, seconds", lo=1, hi=3000
-    )
-    stop_timeout_s: float = setting(
-        3.0, "stop gives up cancelling open orders after this long, seconds", lo=0.5, hi=4
-    )
-
-
-@dataclass(frozen=True, slots=True)
 class Settings:
     market: MarketSettings = field(default_factory=MarketSettings)
     quote: QuoteSettings = field(default_factory=QuoteSettings)
@@ -372,6 +345,7 @@ def _check(cls: type, key: str, value: Any, where: str, section: str) -> Any:
 
 def _build(cls: type, values: dict[str, Any], where: str, section: str) -> Any:
     known = {f.name for f in fields(cls)}
+    values = _renamed(cls, values, where, section)
     for key in values:
         if key not in known:
             raise ConfigError(
@@ -381,6 +355,23 @@ def _build(cls: type, values: dict[str, Any], where: str, section: str) -> Any:
     obj = cls(**checked)
     _cross_check(obj, where, section)
     return obj
+
+
+def _renamed(cls: type, values: dict[str, Any], where: str, section: str) -> dict[str, Any]:
+    """Old key names a section still accepts (its `RENAMED`: old -> new), so config files and
+    the configuration recorded with every session stay readable after a rename."""
+    renamed: dict[str, str] = getattr(cls, "RENAMED", {})
+    if not renamed.keys() & values.keys():
+        return values
+    out = dict(values)
+    for old, new in renamed.items():
+        if old in out:
+            if new in out:
+                raise ConfigError(
+                    f"{where}: [{section}] {old} is the old name of {new}; give only {new}"
+                )
+            out[new] = out.pop(old)
+    return out
 
 
 def _cross_check(obj: Any, where: str, section: str) -> None:

@@ -64,14 +64,7 @@ def live_refusal(settings: Settings) -> str:
     if venue == "sim":
         return SIM_NO_LIVE
     try:
-        if venue == "bybit":
-            from asconsole.venues.bybit.auth import load_credentials
-
-            load_credentials(settings.bybit.key_file)
-        else:
-            from asconsole.venues.mexc.config import load_credentials as load_mexc
-
-            load_mexc(settings.mexc)
+        _venue(venue).credentials(settings)
     except VenueError as exc:
         return str(exc)
     return ""

@@ -28,13 +28,14 @@ import aiohttp
 
 from asconsole.clock import WallClock
 from asconsole.domain import BookDelta, CancelAll
-from asconsole.venues.bybit.auth import Credentials
 from asconsole.venues.bybit.data import BybitFeed
 from asconsole.venues.bybit.execution import BybitBroker
 from asconsole.venues.bybit.messages import parse_book
 from asconsole.venues.bybit.rest import RestClient
-from tests.integration.bybit_kit import DictBook, settings
+from asconsole.venues.credentials import Credentials
+from tests.integration.bybit_kit import settings
 from tests.integration.fake_bybit import API_KEY, API_SECRET, INSTRUMENT, FakeBybit
+from tests.kit.streams import DictBook
 
 MID = 950_000  # 95,000.0 at tick 0.10
 DEPTH = 50

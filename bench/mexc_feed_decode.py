@@ -9,9 +9,8 @@ import asyncio
 import time
 
 from asconsole.clock import WallClock
-from asconsole.config import MexcSettings
 from asconsole.venues.mexc import messages as m
-from asconsole.venues.mexc.config import default_instrument
+from asconsole.venues.mexc.config import MexcSettings, default_instrument
 from asconsole.venues.mexc.data import MexcFeed, _Snapshot
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
 

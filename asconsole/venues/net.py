@@ -11,6 +11,7 @@ One place for what each venue needs and must get right the same way:
 - `TokenBucket`: a client-side rate limiter on an injected clock.
 - `Tasks` / `spawn`: every background task is created through one helper that names it, keeps a
   reference (asyncio only keeps weak ones) and reports its failure.
+- `wait_ready`: bound how long a start() waits for a background connection loop to come up.
 
 Proxy URLs: `socks5://user:pass@host:port` resolves host names locally, `socks5h://...` lets the
 proxy resolve them (what the seed used). Both carry optional username/password (RFC 1929).
@@ -19,6 +20,7 @@ proxy resolve them (what the seed used). Both carry optional username/password (
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -135,10 +137,12 @@ async def ws_connect(
     close_timeout: float = 1.0,
     max_size: int | None = 2**24,
 ) -> ClientConnection:
-    """Open a WebSocket. Keepalive pings are the venue's job (their ping is an application
-    message), so the library's own pings are off. With `proxy=None` the connection is direct even
-    when the environment names an HTTP proxy: the only proxy used is the one asked for. A short
-    `close_timeout` keeps shutdown bounded when the peer never answers the close."""
+    """Open a WebSocket. Keepalive pings are the venue's job (Bybit's and MEXC's pings are
+    application messages), so the library's own pings are off. `max_size` bounds one message
+    (a venue's largest push sets it). With
+    `proxy=None` the connection is direct even when the environment names an HTTP proxy: the
+    only proxy used is the one asked for. A short `close_timeout` keeps shutdown bounded when the
+    peer never answers the close."""
     return await websockets.connect(
         url,
         proxy=proxy.url if proxy else None,
@@ -306,3 +310,20 @@ def spawn(name: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
     """Create a named, referenced, failure-reporting task in the process-wide `Tasks`.
     Components that stop their own tasks own a `Tasks` instead."""
     return _default_tasks.spawn(name, coro)
+
+
+async def wait_ready(task: asyncio.Task[Any], ready: asyncio.Event, timeout: float) -> bool:
+    """Wait until the connection loop `task` sets `ready`. False when it did not within
+    `timeout` (the loop is then cancelled and awaited); when the loop itself ended first, its
+    exception is raised as it is, so a start() reports the real cause."""
+    waiter = spawn(f"{task.get_name()}-ready", ready.wait())
+    await asyncio.wait({waiter, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    if ready.is_set():
+        return True
+    if task.done():
+        task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False

@@ -20,9 +20,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from asconsole.domain import Instrument
+from tests.integration.fake_ws import json_requests
 
 INSTRUMENT = Instrument("bybit", "BTCUSDT", "0.10", "0.001", min_qty_lots=1, min_notional=5.0)
 API_KEY = "CFEJUGQEQPPHGOHGHM"
@@ -397,10 +398,7 @@ class FakeBybit:
         topics: set[str] = set()
         self._public[ws] = topics
         try:
-            async for m in ws:
-                if m.type != WSMsgType.TEXT:
-                    continue
-                req = json.loads(m.data)
+            async for req in json_requests(ws):
                 op = req.get("op")
                 if op == "ping" and not self.faults.mute_public:
                     await self._send(
@@ -435,10 +433,7 @@ class FakeBybit:
         topics: set[str] = set()
         authed = False
         try:
-            async for m in ws:
-                if m.type != WSMsgType.TEXT:
-                    continue
-                req = json.loads(m.data)
+            async for req in json_requests(ws):
                 op = req.get("op")
                 if op == "auth":
                     key, expires, sig = req["args"]

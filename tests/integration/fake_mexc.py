@@ -23,9 +23,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
+from tests.integration.fake_ws import json_requests
 
 API_KEY = "mx0vglTESTKEY"
 API_SECRET = "45d0b3c26f2644f19bfb98b07741b2f5"
@@ -261,10 +262,7 @@ class FakeMexc:
             self._private[ws] = key
         self._subs[ws] = subscribed
         try:
-            async for msg in ws:
-                if msg.type != WSMsgType.TEXT:
-                    continue
-                frame = json.loads(msg.data)
+            async for frame in json_requests(ws):
                 if frame.get("method") == "PING":
                     await ws.send_str(json.dumps({"id": 0, "code": 0, "msg": "PONG"}))
                 elif frame.get("method") == "SUBSCRIPTION":
@@ -509,31 +507,3 @@ _SYMBOL_INFO = {
 
 def _ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-class EventLog:
-    """Collects what an async iterator yields, in a background task, so a test can wait for
-    a condition with a deadline instead of sleeping."""
-
-    def __init__(self, source: Any) -> None:
-        self.items: list[Any] = []
-        self._task = asyncio.create_task(self._collect(source))
-
-    async def _collect(self, source: Any) -> None:
-        async for item in source:
-            self.items.append(item)
-
-    async def wait_for(self, predicate: Any, timeout: float = 3.0) -> list[Any]:
-        """Items so far once `predicate(items)` holds; fails the test on timeout."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not predicate(self.items):
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"timed out; got {self.items!r}")
-            await asyncio.sleep(0.01)
-        return self.items
-
-    def of(self, kind: type) -> list[Any]:
-        return [i for i in self.items if isinstance(i, kind)]
-
-    def stop(self) -> None:
-        self._task.cancel()

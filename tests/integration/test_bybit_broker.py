@@ -22,8 +22,9 @@ from asconsole.domain import (
 )
 from asconsole.venues.base import VenueError
 from asconsole.venues.bybit.execution import BybitBroker
-from tests.integration.bybit_kit import Collector, broker, until
+from tests.integration.bybit_kit import broker
 from tests.integration.fake_bybit import API_SECRET, FakeBybit
+from tests.kit.streams import Collector, until
 
 
 async def _started(fake: FakeBybit, **kw: object) -> tuple[BybitBroker, Collector]:

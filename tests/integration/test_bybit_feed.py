@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from asconsole.domain import BookDelta, BookSnapshot, FeedStatus, MarkPrice, Side, Trade
 from asconsole.venues.bybit import make_feed
 from asconsole.venues.bybit.data import BybitFeed
-from tests.integration.bybit_kit import Collector, DictBook, no_ambient_proxy, settings
+from tests.integration.bybit_kit import settings
 from tests.integration.fake_bybit import INSTRUMENT, FakeBybit
-
-pytestmark = pytest.mark.usefixtures(no_ambient_proxy.__name__)
+from tests.kit.streams import Collector, DictBook
 
 
 async def _start(fake: FakeBybit, **kw: object) -> tuple[BybitFeed, Collector]:

@@ -9,12 +9,10 @@ import pytest
 from asconsole.clock import WallClock
 from asconsole.venues.base import VenueError
 from asconsole.venues.bybit import load_instrument
-from asconsole.venues.bybit.auth import Credentials
 from asconsole.venues.bybit.rest import RestClient
-from tests.integration.bybit_kit import no_ambient_proxy, settings
+from asconsole.venues.credentials import Credentials
+from tests.integration.bybit_kit import settings
 from tests.integration.fake_bybit import API_KEY, API_SECRET, FakeBybit
-
-pytestmark = pytest.mark.usefixtures(no_ambient_proxy.__name__)
 
 
 def test_clock_drift_gives_10002_once_then_the_offset_is_remeasured() -> None:

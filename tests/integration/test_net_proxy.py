@@ -12,13 +12,13 @@ from asconsole.domain import BookSnapshot, OrderAck, PlaceOrder, Side
 from asconsole.venues import net
 from asconsole.venues.base import VenueError
 from asconsole.venues.bybit import load_instrument, make_feed
-from tests.integration.bybit_kit import Collector, broker, no_ambient_proxy, settings
+from tests.integration.bybit_kit import broker, settings
 from tests.integration.fake_bybit import INSTRUMENT, FakeBybit
 from tests.integration.socks5_server import Socks5Server
+from tests.kit.streams import Collector
 
 PASSWORD = "s3cr3t@proxy:pw"  # characters that must be percent-encoded in a URL
 
-pytestmark = pytest.mark.usefixtures(no_ambient_proxy.__name__)
 
 
 async def _setup() -> tuple[FakeBybit, Socks5Server]:

@@ -7,16 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from asconsole.config import ConfigError, from_mapping
+from asconsole.config import ConfigError, Settings, from_mapping
 from asconsole.domain import Instrument, Side, VenuePosition
 from asconsole.venues.base import VenueError
-from asconsole.venues.bybit.auth import (
-    Credentials,
-    load_credentials,
-    rest_headers,
-    sign,
-    ws_auth_args,
-)
+from asconsole.venues.bybit import credentials
+from asconsole.venues.bybit.auth import rest_headers, sign, ws_auth_args
 from asconsole.venues.bybit.messages import (
     Reply,
     instrument_from_info,
@@ -25,6 +20,7 @@ from asconsole.venues.bybit.messages import (
     parse_mark,
     parse_position,
 )
+from asconsole.venues.credentials import Credentials
 
 KEY = "CFEJUGQEQPPHGOHGHM"
 SECRET = "VDFZSSPUTKRJMXAVMJXBHEXIPZNZJIZUBVRQ"
@@ -75,17 +71,18 @@ def test_key_file_must_be_private(tmp_path: Path) -> None:
     f = tmp_path / "bybit.toml"
     f.write_text(f'api_key = "{KEY}"\napi_secret = "{SECRET}"\n')
     os.chmod(f, 0o644)
+    keyed = Settings().replace("bybit", key_file=str(f))
     with pytest.raises(VenueError, match="chmod 600"):
-        load_credentials(str(f))
+        credentials(keyed, env={})
     os.chmod(f, 0o600)
-    assert load_credentials(str(f)) == Credentials(KEY, SECRET)
+    assert credentials(keyed, env={}) == Credentials(KEY, SECRET)
 
 
 def test_keys_from_env_or_a_clear_error() -> None:
     env = {"BYBIT_API_KEY": KEY, "BYBIT_API_SECRET": SECRET}
-    assert load_credentials("", env=env) == Credentials(KEY, SECRET)
+    assert credentials(Settings(), env=env) == Credentials(KEY, SECRET)
     with pytest.raises(VenueError, match="BYBIT_API_SECRET"):
-        load_credentials("", env={"BYBIT_API_KEY": KEY})
+        credentials(Settings(), env={"BYBIT_API_KEY": KEY})
 
 
 def test_reply_explains_codes() -> None:

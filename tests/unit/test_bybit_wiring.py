@@ -42,7 +42,8 @@ def test_config_import_stays_light_and_venues_never_import_textual() -> None:
     code = (
         "import sys\n"
         "import asconsole.config\n"
-        "assert 'aiohttp' not in sys.modules and 'websockets' not in sys.modules, 'config heavy'\n"
+        "heavy = {'aiohttp', 'aiohttp_socks', 'websockets', 'google.protobuf'} & set(sys.modules)\n"
+        "assert not heavy, f'config imports network code: {heavy}'\n"
         "class Block:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
         "        if name == 'textual' or name.startswith('textual.'):\n"
@@ -50,6 +51,7 @@ def test_config_import_stays_light_and_venues_never_import_textual() -> None:
         "sys.meta_path.insert(0, Block())\n"
         "import asconsole.venues.net, asconsole.venues.bybit.data\n"
         "import asconsole.venues.bybit.execution\n"
+        "import asconsole.venues.mexc.data, asconsole.venues.mexc.execution\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)

@@ -103,3 +103,13 @@ def test_secrets_masked_in_show(monkeypatch):
 
     shown = config.show(S(Keys("hunter2")))  # type: ignore[arg-type]
     assert "hunter2" not in shown and "***" in shown
+
+
+def test_a_renamed_key_is_still_read_but_not_together_with_its_new_name():
+    """[mexc] on_start became start_orders (Bybit's name): old config files and the
+    configuration recorded with old sessions must still load."""
+    s = config.from_mapping({"mexc": {"on_start": "adopt"}})
+    assert s.mexc.start_orders == "adopt"
+    with pytest.raises(config.ConfigError, match="on_start is the old name of start_orders"):
+        config.from_mapping({"mexc": {"on_start": "adopt", "start_orders": "cancel"}})
+    assert "on_start" not in config.init_text()

@@ -8,11 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from asconsole.config import MexcSettings
-from asconsole.domain import Fill, Instrument, OrderAck, OrderCanceled, OrderRejected, Side, VenueKind
+from asconsole.config import Settings
+from asconsole.domain import (
+    Fill,
+    Instrument,
+    OrderAck,
+    OrderCanceled,
+    OrderRejected,
+    Side,
+    VenueKind,
+)
 from asconsole.venues.base import VenueError
+from asconsole.venues.credentials import sign
+from asconsole.venues.mexc import credentials
 from asconsole.venues.mexc import messages as m
-from asconsole.venues.mexc.config import load_credentials
 from asconsole.venues.mexc.data import DepthSync, Verdict
 from asconsole.venues.mexc.ledger import Execution, OrderLedger
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
@@ -23,7 +32,7 @@ BTC = Instrument("mexc", "BTCUSDT", "0.01", "0.000001", kind=VenueKind.SPOT)
 def test_signature_matches_the_documented_vector() -> None:
     total = "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=11&recvWindow=5000&timestamp=1644489390087"
     assert (
-        m.sign("45d0b3c26f2644f19bfb98b07741b2f5", total)
+        sign("45d0b3c26f2644f19bfb98b07741b2f5", total)
         == "fd3e4e8543c5188531eb7279d68ae7d26a573d0fc5ab0d18eb692451654d837a"
     )
 
@@ -68,18 +77,19 @@ def test_depth_sync_drops_stale_accepts_straddle_and_detects_gaps() -> None:
 
 
 def test_credentials_from_env_and_from_a_private_key_file(tmp_path: Path) -> None:
-    creds = load_credentials(MexcSettings(), {"MEXC_API_KEY": "k", "MEXC_API_SECRET": "s"})
+    creds = credentials(Settings(), {"MEXC_API_KEY": "k", "MEXC_API_SECRET": "s"})
     assert (creds.api_key, creds.api_secret) == ("k", "s")
     assert "s" not in repr(creds).replace("Credentials", "")
     with pytest.raises(VenueError, match="MEXC_API_KEY"):
-        load_credentials(MexcSettings(), {})
+        credentials(Settings(), {})
     key_file = tmp_path / "mexc.toml"
     key_file.write_text('api_key = "fk"\napi_secret = "fs"\n')
     os.chmod(key_file, 0o640)
+    keyed = Settings().replace("mexc", key_file=str(key_file))
     with pytest.raises(VenueError, match="chmod 600"):
-        load_credentials(MexcSettings(key_file=str(key_file)), {})
+        credentials(keyed, {})
     os.chmod(key_file, 0o600)
-    creds = load_credentials(MexcSettings(key_file=str(key_file)), {"MEXC_API_KEY": "k", "MEXC_API_SECRET": "s"})
+    creds = credentials(keyed, {"MEXC_API_KEY": "k", "MEXC_API_SECRET": "s"})
     assert (creds.api_key, creds.api_secret) == ("fk", "fs")
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import random
 
 import pytest
 
 from asconsole.clock import NS_PER_S, EventClock
-from asconsole.venues.net import Backoff, Tasks, TokenBucket
+from asconsole.venues.mexc.rest import MexcRest
+from asconsole.venues.net import Backoff, Tasks, TokenBucket, wait_ready
 
 
 def test_backoff_grows_is_capped_jittered_and_seeded() -> None:
@@ -63,3 +65,43 @@ def test_tasks_are_named_referenced_and_failures_reported() -> None:
 
     asyncio.run(main())
     assert failures == [("bybit-feed", "feed died")]
+
+
+def test_wait_ready_reports_ready_timeout_and_the_loops_own_failure() -> None:
+    async def comes_up(ready: asyncio.Event) -> None:
+        ready.set()
+        await asyncio.sleep(3600)
+
+    async def never_up(ready: asyncio.Event) -> None:
+        await asyncio.sleep(3600)
+
+    async def dies(ready: asyncio.Event) -> None:
+        raise ConnectionRefusedError("refused")
+
+    async def main() -> None:
+        tasks = Tasks()
+        ready = asyncio.Event()
+        up = tasks.spawn("up", comes_up(ready))
+        assert await wait_ready(up, ready, 1.0) and not up.done()
+        ready = asyncio.Event()
+        stuck = tasks.spawn("stuck", never_up(ready))
+        assert not await wait_ready(stuck, ready, 0.05) and stuck.cancelled()
+        ready = asyncio.Event()
+        with pytest.raises(ConnectionRefusedError):
+            await wait_ready(tasks.spawn("dies", dies(ready)), ready, 1.0)
+        await tasks.cancel_all()
+
+    asyncio.run(main())
+
+
+def test_mexc_endpoint_bucket_keeps_every_10_s_window_within_500() -> None:
+    clock = EventClock(0)
+    bucket = MexcRest(None, "http://127.0.0.1:9", clock).bucket("/api/v3/order")  # type: ignore[arg-type]
+    taken: list[int] = []
+    for step in range(1000):  # 20 s in 20 ms steps, taking everything the bucket allows
+        clock.advance_to(step * NS_PER_S // 50)
+        while bucket.try_take():
+            taken.append(clock.now())
+    window = 10 * NS_PER_S
+    assert max(bisect.bisect_left(taken, t + window) - i for i, t in enumerate(taken)) <= 500
+    assert len(taken) >= 900  # and the limit is nearly used, not wasted

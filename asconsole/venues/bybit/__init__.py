@@ -7,14 +7,23 @@ settings section from `asconsole.venues.bybit.config`.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from asconsole.clock import Clock
 from asconsole.domain import Instrument
+from asconsole.venues.bybit.config import KEY_ENV, SECRET_ENV
+from asconsole.venues.credentials import Credentials, load_credentials
 
 if TYPE_CHECKING:
     from asconsole.config import Settings
     from asconsole.venues.base import Broker, Feed
+
+
+def credentials(settings: Settings, env: Mapping[str, str] | None = None) -> Credentials:
+    """The API keys: `[bybit] key_file`, else $BYBIT_API_KEY / $BYBIT_API_SECRET. Raises
+    VenueError when they are missing or the key file is unsafe."""
+    return load_credentials("Bybit", settings.bybit.key_file, KEY_ENV, SECRET_ENV, env)
 
 
 async def load_instrument(settings: Settings) -> Instrument:
@@ -60,14 +69,13 @@ def make_feed(settings: Settings, instrument: Instrument, clock: Clock | None = 
 def make_broker(settings: Settings, instrument: Instrument, clock: Clock) -> Broker:
     """The live broker. Raises VenueError when keys are missing or the key file is unsafe."""
     from asconsole.venues import net
-    from asconsole.venues.bybit.auth import load_credentials
     from asconsole.venues.bybit.execution import BybitBroker
 
     return BybitBroker(
         instrument,
         settings.bybit,
         clock,
-        load_credentials(settings.bybit.key_file),
+        credentials(settings),
         leverage=settings.market.leverage,
         proxy=net.proxy_url(settings.bybit.proxy),
         rng=random.Random(),

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from asconsole.setting import setting
+from asconsole.venues import settings as common
+
+KEY_ENV = "BYBIT_API_KEY"
+SECRET_ENV = "BYBIT_API_SECRET"
 
 ENDPOINTS: dict[str, tuple[str, str, str]] = {
     # name: (REST base, public linear WS, private WS)
@@ -37,35 +41,23 @@ class BybitSettings:
     ws_public_url: str = setting("", "public linear WebSocket URL when endpoint = custom")
     ws_private_url: str = setting("", "private WebSocket URL when endpoint = custom")
     depth: int = setting(50, "order book depth subscribed: 1, 50, 200 or 1000", lo=1, hi=1000)
-    recv_window_ms: int = setting(
-        5000, "how long a signed request stays valid, milliseconds", lo=1000, hi=60000
-    )
+    recv_window_ms: int = common.recv_window_ms()
     dcp_window_s: int = setting(
         10,
         "cancel all orders when the private socket is gone this long (0 = leave DCP off)",
         lo=0,
         hi=300,
     )
-    start_orders: str = setting(
-        "cancel",
-        "open orders found at start: adopt them or cancel them",
-        choices=("adopt", "cancel"),
-    )
+    start_orders: str = common.start_orders()
     start_position: str = setting(
         "adopt",
         "position found at start: adopt it or close it (reduce-only market order)",
         choices=("adopt", "close"),
     )
     reconcile_s: float = setting(30.0, "compare orders and position with REST this often", lo=1)
-    stop_timeout_s: float = setting(
-        3.0, "how long stop() may spend cancelling orders", lo=0.5, hi=60
-    )
-    proxy: str = setting(
-        "", "SOCKS5 proxy URL socks5[h]://user:pass@host:port (empty: $SOCKS5_PROXY)", secret=True
-    )
-    key_file: str = setting(
-        "", "TOML file with api_key and api_secret, mode 600 (empty: $BYBIT_API_KEY/SECRET)"
-    )
+    stop_timeout_s: float = common.stop_timeout_s()
+    proxy: str = common.proxy()
+    key_file: str = common.key_file(KEY_ENV, SECRET_ENV)
 
     def cross_check(self) -> str:
         """Problems between keys (empty when fine); asconsole.config turns one into ConfigError."""

@@ -45,7 +45,7 @@ from asconsole.venues import net
 from asconsole.venues.base import VenueError
 from asconsole.venues.bybit import account
 from asconsole.venues.bybit.account import FeeRates, KeyPermissions, checked
-from asconsole.venues.bybit.auth import Credentials, ws_auth_args
+from asconsole.venues.bybit.auth import ws_auth_args
 from asconsole.venues.bybit.config import BybitSettings
 from asconsole.venues.bybit.messages import (
     FATAL_CODES,
@@ -61,6 +61,7 @@ from asconsole.venues.bybit.messages import (
 from asconsole.venues.bybit.orders import OrderTracker
 from asconsole.venues.bybit.rest import RestClient
 from asconsole.venues.bybit.ws import keepalive
+from asconsole.venues.credentials import Credentials
 
 log = logging.getLogger(__name__)
 

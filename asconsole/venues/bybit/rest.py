@@ -20,8 +20,9 @@ from yarl import URL
 from asconsole.clock import NS_PER_MS, Clock
 from asconsole.venues import net
 from asconsole.venues.base import VenueError
-from asconsole.venues.bybit.auth import Credentials, rest_headers
+from asconsole.venues.bybit.auth import rest_headers
 from asconsole.venues.bybit.messages import Reply
+from asconsole.venues.credentials import Credentials
 
 log = logging.getLogger(__name__)
 

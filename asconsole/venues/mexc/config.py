@@ -1,69 +1,45 @@
-"""MEXC settings that are not plain values: API credentials (environment or a protected key
-file) and the instrument defaults used when exchangeInfo cannot be read.
+"""MEXC settings (`[mexc]` in the config file), where its keys come from, and the instrument
+defaults used when exchangeInfo cannot be read.
 
-The `[mexc]` section itself (`MexcSettings`) is declared in `asconsole/config.py` with the
-other sections, so loading a config never imports the venue code."""
+Import-light like every venue's config module: `asconsole.config` imports `MexcSettings`, and
+loading a config must not pull in network or protobuf code."""
 
 from __future__ import annotations
 
-import os
-import stat
-import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from typing import ClassVar
 
-from asconsole.config import MexcSettings
 from asconsole.domain import Instrument, VenueKind
-from asconsole.venues.base import VenueError
+from asconsole.setting import setting
+from asconsole.venues import settings as common
 
 VENUE = "mexc"
+KEY_ENV = "MEXC_API_KEY"
+SECRET_ENV = "MEXC_API_SECRET"
 DEFAULT_TICK = "0.01"
 DEFAULT_LOT = "0.000001"
 DEFAULT_MIN_NOTIONAL = 1.0
-KEY_ENV = "MEXC_API_KEY"
-SECRET_ENV = "MEXC_API_SECRET"
 
 
 @dataclass(frozen=True, slots=True)
-class Credentials:
-    api_key: str
-    api_secret: str
+class MexcSettings:
+    """MEXC spot v3: where to connect and how to trade. Keys never live here: they come from
+    `key_file` or the MEXC_API_KEY / MEXC_API_SECRET environment variables."""
 
-    def __repr__(self) -> str:  # never let a secret reach a log line or a traceback
-        return "Credentials(***)"
+    RENAMED: ClassVar[dict[str, str]] = {"on_start": "start_orders"}
+    """Old key names still read (the name Bybit's section uses won)."""
 
-
-def load_credentials(settings: MexcSettings, environ: Mapping[str, str] = os.environ) -> Credentials:
-    """The key file when one is configured (it must be private to its owner), else the
-    MEXC_API_KEY / MEXC_API_SECRET environment variables."""
-    if settings.key_file:
-        return _read_key_file(Path(settings.key_file).expanduser())
-    key, secret = environ.get(KEY_ENV, ""), environ.get(SECRET_ENV, "")
-    if not key or not secret:
-        raise VenueError(
-            f"MEXC live trading needs {KEY_ENV} and {SECRET_ENV}, or [mexc] key_file"
-        )
-    return Credentials(key, secret)
-
-
-def _read_key_file(path: Path) -> Credentials:
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise VenueError(f"{path}: cannot read the MEXC key file: {exc.strerror}") from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise VenueError(
-            f"{path}: the MEXC key file is open to group or other; run: chmod 600 {path}"
-        )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        raise VenueError(f"{path}: the MEXC key file is not TOML with api_key and api_secret") from None
-    key, secret = data.get("api_key"), data.get("api_secret")
-    if not isinstance(key, str) or not isinstance(secret, str) or not key or not secret:
-        raise VenueError(f"{path}: the MEXC key file needs api_key and api_secret strings")
-    return Credentials(key, secret)
+    rest_url: str = setting("https://api.mexc.com", "MEXC REST base URL")
+    ws_url: str = setting("wss://wbs-api.mexc.com/ws", "MEXC WebSocket URL (market and user data)")
+    proxy: str = common.proxy()
+    recv_window_ms: int = common.recv_window_ms()
+    key_file: str = common.key_file(KEY_ENV, SECRET_ENV)
+    start_orders: str = common.start_orders()
+    depth_limit: int = setting(1000, "levels in the REST depth snapshot", lo=5, hi=5000)
+    listen_key_keepalive_s: float = setting(
+        1800.0, "extend the user-data listenKey this often, seconds", lo=1, hi=3000
+    )
+    stop_timeout_s: float = common.stop_timeout_s()
 
 
 def default_instrument(symbol: str) -> Instrument:
@@ -75,6 +51,6 @@ def default_instrument(symbol: str) -> Instrument:
         lot_size=DEFAULT_LOT,
         min_notional=DEFAULT_MIN_NOTIONAL,
         kind=VenueKind.SPOT,
-        base=symbol[: -len(quote)] if symbol.endswith(quote) else symbol,
+        base=symbol.removesuffix(quote),
         quote=quote,
     )

@@ -11,8 +11,8 @@ ticker at the same version triggers a resync from a new snapshot. A lost connect
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import random
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -22,23 +22,25 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import WebSocketException
 
 from asconsole.clock import NS_PER_MS, Clock
-from asconsole.config import MexcSettings
-from asconsole.domain import BookDelta, BookSnapshot, FeedStatus, Instrument, Level, MarketEvent, Trade
+from asconsole.domain import (
+    BookDelta,
+    BookSnapshot,
+    FeedStatus,
+    Instrument,
+    Level,
+    MarketEvent,
+    Trade,
+)
+from asconsole.venues import net
 from asconsole.venues.base import VenueError
 from asconsole.venues.mexc import messages as m
+from asconsole.venues.mexc.config import MexcSettings
 from asconsole.venues.mexc.pb.mexc_push_pb2 import (
     PublicAggreDealsV3ApiItem,
     PublicAggreDepthsV3Api,
     PushDataV3ApiWrapper,
 )
 from asconsole.venues.mexc.rest import MexcRest
-from asconsole.venues.mexc.transport import (
-    CONNECTION_ERRORS,
-    connect_ws,
-    http_session,
-    reconnect_delays,
-    started,
-)
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +95,21 @@ class _Resync(Exception):
 
 
 class MexcFeed:
-    def __init__(self, settings: MexcSettings, instrument: Instrument, clock: Clock) -> None:
+    def __init__(
+        self,
+        settings: MexcSettings,
+        instrument: Instrument,
+        clock: Clock,
+        *,
+        proxy: net.Proxy | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         self.instrument = instrument
         self._settings = settings
         self._clock = clock
+        self._proxy = proxy
+        self._backoff = net.Backoff(rng or random.Random())
+        self._tasks = net.Tasks()
         self._out: asyncio.Queue[MarketEvent | None] = asyncio.Queue()
         self._sync = DepthSync()
         self._bids: dict[int, int] = {}
@@ -107,7 +120,6 @@ class MexcFeed:
         self._seq = 0
         self._up = False
         self._ready = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
         self._rest: MexcRest | None = None
         self.problem = ""
@@ -117,10 +129,10 @@ class MexcFeed:
         """Books built from a REST snapshot, and rebuilds after a gap (for the operator and tests)."""
 
     async def start(self) -> None:
-        self._session = http_session(self._settings.proxy)
+        self._session = net.http_session(self._proxy)
         self._rest = MexcRest(self._session, self._settings.rest_url, self._clock)
-        self._task = asyncio.create_task(self._run(), name=f"mexc-feed-{self.instrument.symbol}")
-        if not await started(self._task, self._ready, START_TIMEOUT_S):
+        run = self._tasks.spawn(f"mexc-feed-{self.instrument.symbol}", self._run())
+        if not await net.wait_ready(run, self._ready, START_TIMEOUT_S):
             raise VenueError(
                 f"no MEXC order book within {START_TIMEOUT_S:.0f} s ({self.problem or 'no answer'})"
             )
@@ -130,10 +142,7 @@ class MexcFeed:
             yield event
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._tasks.cancel_all()
         if self._session is not None:
             await self._session.close()
         self._out.put_nowait(None)
@@ -141,30 +150,29 @@ class MexcFeed:
     # --- connection loop ------------------------------------------------------------------
 
     async def _run(self) -> None:
-        delays = reconnect_delays()
         while True:
             try:
-                ws = await connect_ws(self._settings.ws_url, self._settings.proxy)
-            except CONNECTION_ERRORS as exc:
-                self._down(f"connect failed: {type(exc).__name__}")
+                ws = await net.ws_connect(self._settings.ws_url, self._proxy, max_size=m.MAX_FRAME)
+            except net.NETWORK_ERRORS as exc:
+                self._down(f"connect failed: {net.describe(exc)}")
             else:
                 synced = self.snapshots
                 try:
                     await self._session_loop(ws)
-                except (*CONNECTION_ERRORS, *m.UNREADABLE, VenueError) as exc:
+                except m.SESSION_ENDED as exc:
                     self._down(f"{type(exc).__name__}: {exc}")
                 finally:
                     await ws.close()
                 if self.snapshots > synced:  # the connection worked: start backing off afresh
-                    delays = reconnect_delays()
-            await asyncio.sleep(next(delays))
+                    self._backoff.reset()
+            await asyncio.sleep(self._backoff.next_delay())
 
     async def _session_loop(self, ws: ClientConnection) -> None:
         await ws.send(m.subscribe_frame(m.public_channels(self.instrument.symbol)))
         inbox: asyncio.Queue[str | bytes | _Snapshot | BaseException] = asyncio.Queue()
         tasks = [
-            asyncio.create_task(self._read(ws, inbox), name="mexc-feed-read"),
-            asyncio.create_task(self._ping(ws), name="mexc-feed-ping"),
+            self._tasks.spawn("mexc-feed-read", self._read(ws, inbox)),
+            self._tasks.spawn("mexc-feed-ping", self._ping(ws)),
         ]
         snapshot = self._request_snapshot(inbox)
         try:
@@ -221,7 +229,7 @@ class MexcFeed:
             except m.UNREADABLE as exc:  # the loop must hear of every failure
                 inbox.put_nowait(VenueError(f"unreadable MEXC depth snapshot: {exc!r}"))
 
-        return asyncio.create_task(fetch(), name="mexc-feed-snapshot")
+        return self._tasks.spawn("mexc-feed-snapshot", fetch())
 
     async def _fetch_snapshot(self, generation: int) -> _Snapshot:
         assert self._rest is not None, "start() first"

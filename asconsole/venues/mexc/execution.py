@@ -9,8 +9,8 @@ the base balance, and `balances()` gives both balances for the inventory guards.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -19,7 +19,6 @@ from typing import Any
 import aiohttp
 
 from asconsole.clock import NS_PER_MS, Clock
-from asconsole.config import MexcSettings
 from asconsole.domain import (
     AmendOrder,
     CancelAll,
@@ -32,13 +31,14 @@ from asconsole.domain import (
     VenueOrder,
     VenuePosition,
 )
+from asconsole.venues import net
 from asconsole.venues.base import VenueError
+from asconsole.venues.credentials import Credentials
 from asconsole.venues.mexc import messages as m
-from asconsole.venues.mexc.config import Credentials
+from asconsole.venues.mexc.config import MexcSettings
 from asconsole.venues.mexc.ledger import Execution, OrderLedger
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
 from asconsole.venues.mexc.rest import MexcApiError, MexcRest, Params, RateLimited
-from asconsole.venues.mexc.transport import http_session
 from asconsole.venues.mexc.userstream import UserStream
 
 log = logging.getLogger(__name__)
@@ -70,12 +70,21 @@ class MexcBroker:
     is_live = True
 
     def __init__(
-        self, settings: MexcSettings, instrument: Instrument, clock: Clock, credentials: Credentials
+        self,
+        settings: MexcSettings,
+        instrument: Instrument,
+        clock: Clock,
+        credentials: Credentials,
+        *,
+        proxy: net.Proxy | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self.instrument = instrument
         self._settings = settings
         self._clock = clock
         self._credentials = credentials
+        self._proxy = proxy
+        self._rng = rng or random.Random()
         self._ledger = OrderLedger(instrument)
         self._events: asyncio.Queue[ExecEvent | None] = asyncio.Queue()
         self._balances: dict[str, Balance] = {}
@@ -83,7 +92,7 @@ class MexcBroker:
         self._rest: MexcRest | None = None
         self._stream: UserStream | None = None
         self._last_push_ms = 0
-        self._side_tasks: set[asyncio.Task[None]] = set()
+        self._tasks = net.Tasks()
         self.orders_at_start: list[VenueOrder] = []
         self.reconciliations = 0
 
@@ -103,7 +112,7 @@ class MexcBroker:
     # --- lifecycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self._session = http_session(self._settings.proxy)
+        self._session = net.http_session(self._proxy)
         rest = self._rest = MexcRest(
             self._session,
             self._settings.rest_url,
@@ -115,7 +124,7 @@ class MexcBroker:
         await self._read_fees()
         await self._refresh_balances()
         orders = await self.open_orders()
-        if orders and self._settings.on_start == "cancel":
+        if orders and self._settings.start_orders == "cancel":
             await rest.signed("DELETE", "/api/v3/openOrders", {"symbol": self.instrument.symbol})
             log.info("MEXC: cancelled %d open orders found at start", len(orders))
             orders = []
@@ -124,7 +133,13 @@ class MexcBroker:
         self.orders_at_start = orders
         self._last_push_ms = self._clock.now() // NS_PER_MS
         self._stream = UserStream(
-            self._settings, rest, self._on_push, self._reconcile, self._on_stream_down
+            self._settings,
+            rest,
+            self._on_push,
+            self._reconcile,
+            self._on_stream_down,
+            proxy=self._proxy,
+            rng=self._rng,
         )
         await self._stream.start()
 
@@ -137,8 +152,7 @@ class MexcBroker:
                     await self._cancel_everything()
             except (asyncio.TimeoutError, VenueError) as exc:
                 log.error("MEXC: stop could not confirm that no order is left open: %r", exc)
-        for task in list(self._side_tasks):
-            task.cancel()
+        await self._tasks.cancel_all()
         if self._stream is not None:
             await self._stream.stop()
         if self._session is not None:
@@ -225,7 +239,7 @@ class MexcBroker:
             reply = await self._require_rest().signed("POST", "/api/v3/order", params)
         except MexcApiError as exc:
             if exc.outcome_unknown:
-                self._spawn(self._resolve(order.client_id), f"mexc-resolve-{order.client_id}")
+                self._tasks.spawn(f"mexc-resolve-{order.client_id}", self._resolve(order.client_id))
             else:
                 self._emit(self._ledger.rejected(self._now(), order.client_id, exc.msg or str(exc)))
             return
@@ -364,16 +378,6 @@ class MexcBroker:
         if self._rest is None:
             raise VenueError("MexcBroker used before start()")
         return self._rest
-
-    def _spawn(self, coro: Any, name: str) -> None:
-        task = asyncio.create_task(coro, name=name)
-        self._side_tasks.add(task)
-        task.add_done_callback(self._side_task_done)
-
-    def _side_task_done(self, task: asyncio.Task[None]) -> None:
-        self._side_tasks.discard(task)
-        if not task.cancelled() and (exc := task.exception()) is not None:
-            log.error("MEXC: task %s failed: %r", task.get_name(), exc)
 
 
 def _execution_of_trade(raw: dict[str, Any], ledger: OrderLedger) -> Execution:

@@ -1,17 +1,17 @@
-"""MEXC spot v3 wire shapes: channel names, JSON control frames, protobuf push decoding,
-REST request signing and the mapping of MEXC enums and REST objects to domain values.
-Pure functions only; the I/O lives in rest.py, data.py and execution.py."""
+"""MEXC spot v3 wire shapes: channel names, JSON control frames, protobuf push decoding and
+the mapping of MEXC enums and REST objects to domain values. Pure functions only; the I/O
+lives in rest.py, data.py and execution.py, the HMAC in venues/credentials.py."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from typing import Any
 
 from google.protobuf.message import DecodeError
 
 from asconsole.domain import Instrument, Side, TimeInForce, VenueOrder
+from asconsole.venues import net
+from asconsole.venues.base import VenueError
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
 
 INTERVAL = "100ms"
@@ -23,6 +23,9 @@ PRIVATE_CHANNELS = (PRIVATE_ORDERS, PRIVATE_DEALS, PRIVATE_ACCOUNT)
 PING_FRAME = json.dumps({"method": "PING"})
 PING_INTERVAL_S = 20.0
 """MEXC drops a connection after 60 s without traffic; a PING every 20 s keeps it."""
+MAX_FRAME = 4 * 2**20
+"""The largest WebSocket message accepted: MEXC's pushes are small protobuf deltas, so
+anything near this is garbage, not data."""
 
 
 def depth_channel(symbol: str) -> str:
@@ -60,6 +63,9 @@ def check_control(text: str) -> None:
 UNREADABLE = (ValueError, KeyError, TypeError, ArithmeticError)
 """What reading a malformed venue message can raise (decimal.InvalidOperation is an
 ArithmeticError): a connection loop treats it like a lost connection and starts afresh."""
+SESSION_ENDED: tuple[type[BaseException], ...] = (*net.NETWORK_ERRORS, *UNREADABLE, VenueError)
+"""What ends one connection of a MEXC connection loop: the network, a malformed message, or
+the venue (a refused subscription, a closed socket); the loop reconnects after any of them."""
 
 
 def decode_push(frame: bytes) -> PushDataV3ApiWrapper:
@@ -76,14 +82,6 @@ def push_ts_ns(push: PushDataV3ApiWrapper, fallback_ns: int) -> int:
     """The venue's time of a push: sendTime, else createTime, else the local clock."""
     ms = push.sendTime if push.HasField("sendTime") else push.createTime
     return ms * 1_000_000 if ms else fallback_ns
-
-
-# --- signing ---------------------------------------------------------------------------------
-
-
-def sign(secret: str, total_params: str) -> str:
-    """Lowercase hex HMAC-SHA256 of totalParams (query string directly followed by the body)."""
-    return hmac.new(secret.encode(), total_params.encode(), hashlib.sha256).hexdigest()
 
 
 # --- enums -----------------------------------------------------------------------------------

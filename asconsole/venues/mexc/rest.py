@@ -1,5 +1,10 @@
-"""MEXC REST client: signing, server-time offset, error decoding and the Retry-After gate.
+"""MEXC REST client: signing, server-time offset, error decoding, the per-endpoint rate limit
+and the Retry-After gate.
 
+MEXC allows 500 requests per 10 s on each endpoint. Each endpoint gets a `net.TokenBucket` of
+`ENDPOINT_BURST` tokens refilled at `(ENDPOINT_LIMIT - ENDPOINT_BURST) / ENDPOINT_WINDOW_S` per
+second, so no 10 s window can hold more than the limit (burst + refill = 500), and a request
+over it waits for its token instead of earning a 429.
 MEXC answers a request over the rate limit with 429 and a Retry-After; a client that keeps
 sending during that wait gets 418 and an IP ban of minutes to days. After a 429 this client
 sends nothing until the wait is over: calls made meanwhile raise `RateLimited` at once (the
@@ -7,7 +12,6 @@ broker turns that into a rejection; `stop` waits it out)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
@@ -17,13 +21,18 @@ import aiohttp
 from yarl import URL
 
 from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
+from asconsole.venues import net
 from asconsole.venues.base import VenueError
-from asconsole.venues.mexc.config import Credentials
-from asconsole.venues.mexc.messages import TIMESTAMP_OUTSIDE_WINDOW, sign
+from asconsole.venues.credentials import Credentials, sign
+from asconsole.venues.mexc.messages import TIMESTAMP_OUTSIDE_WINDOW
 
 log = logging.getLogger(__name__)
 
 Params = dict[str, str | int]
+
+ENDPOINT_LIMIT = 500
+ENDPOINT_WINDOW_S = 10.0
+ENDPOINT_BURST = 50
 
 
 class MexcApiError(VenueError):
@@ -63,6 +72,7 @@ class MexcRest:
         self._recv_window_ms = recv_window_ms
         self._offset_ms = 0
         self._blocked_until_ns = 0
+        self._buckets: dict[str, net.TokenBucket] = {}
 
     @property
     def blocked_for_s(self) -> float:
@@ -105,7 +115,16 @@ class MexcRest:
         headers = {"X-MEXC-APIKEY": self._credentials.api_key}
         return await self._send(method, path, query, headers)
 
+    def bucket(self, path: str) -> net.TokenBucket:
+        """The rate limiter of one endpoint (shared by its methods: the conservative reading)."""
+        b = self._buckets.get(path)
+        if b is None:
+            rate = (ENDPOINT_LIMIT - ENDPOINT_BURST) / ENDPOINT_WINDOW_S
+            b = self._buckets[path] = net.TokenBucket(rate, ENDPOINT_BURST, self._clock)
+        return b
+
     async def _send(self, method: str, path: str, query: str, headers: dict[str, str]) -> Any:
+        await self.bucket(path).acquire()
         wait = self.blocked_for_s
         if wait > 0:
             raise RateLimited(wait)
@@ -116,7 +135,7 @@ class MexcRest:
                 if resp.status in (418, 429):
                     return self._limited(resp.status, resp.headers.get("Retry-After"))
                 return _decode(resp.status, text)
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except net.NETWORK_ERRORS as exc:
             # the exception text may hold the signed URL: name its type only
             raise MexcApiError(599, 0, f"{method} {path}: {type(exc).__name__}") from None
 

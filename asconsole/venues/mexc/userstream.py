@@ -9,16 +9,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import Awaitable, Callable
 
 from websockets.asyncio.client import ClientConnection
 
-from asconsole.config import MexcSettings
+from asconsole.venues import net
 from asconsole.venues.base import VenueError
 from asconsole.venues.mexc import messages as m
+from asconsole.venues.mexc.config import MexcSettings
 from asconsole.venues.mexc.pb.mexc_push_pb2 import PushDataV3ApiWrapper
 from asconsole.venues.mexc.rest import MexcApiError, MexcRest
-from asconsole.venues.mexc.transport import CONNECTION_ERRORS, connect_ws, reconnect_delays, started
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,13 @@ class UserStream:
         on_push: Callable[[PushDataV3ApiWrapper], None],
         on_reconnect: Callable[[], Awaitable[None]],
         on_down: Callable[[str], None],
+        *,
+        proxy: net.Proxy | None,
+        rng: random.Random,
     ) -> None:
         self._settings = settings
+        self._proxy = proxy
+        self._backoff = net.Backoff(rng)
         self._rest = rest
         self._on_push = on_push
         self._on_reconnect = on_reconnect
@@ -44,7 +50,7 @@ class UserStream:
         self._key: str | None = None
         self._ws: ClientConnection | None = None
         self._connected = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._tasks = net.Tasks()
         self.connections = 0
         self.keys_created = 0
 
@@ -54,38 +60,31 @@ class UserStream:
 
     async def start(self) -> None:
         """Returns once the first connection is subscribed."""
-        self._tasks = [
-            asyncio.create_task(self._run(), name="mexc-user-stream"),
-            asyncio.create_task(self._keep_alive(), name="mexc-listen-key-keepalive"),
-        ]
-        if not await started(self._tasks[0], self._connected, START_TIMEOUT_S):
-            self._tasks[1].cancel()
+        run = self._tasks.spawn("mexc-user-stream", self._run())
+        self._tasks.spawn("mexc-listen-key-keepalive", self._keep_alive())
+        if not await net.wait_ready(run, self._connected, START_TIMEOUT_S):
+            await self._tasks.cancel_all()
             raise VenueError(f"MEXC user data stream not connected within {START_TIMEOUT_S:.0f} s")
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.cancel_all()
         if self._key is not None:
             with contextlib.suppress(VenueError):
                 await self._rest.signed("DELETE", PATH, {"listenKey": self._key})
             self._key = None
 
     async def _run(self) -> None:
-        delays = reconnect_delays()
         while True:
             try:
                 if self._key is None:
                     self._key = await self._new_key()
-                ws = await connect_ws(
-                    f"{self._settings.ws_url}?listenKey={self._key}", self._settings.proxy
-                )
-            except (*CONNECTION_ERRORS, *m.UNREADABLE, VenueError) as exc:
+                url = f"{self._settings.ws_url}?listenKey={self._key}"
+                ws = await net.ws_connect(url, self._proxy, max_size=m.MAX_FRAME)
+            except m.SESSION_ENDED as exc:
+                # the type only: the text may carry the URL, and the listenKey in it
                 self._on_down(f"user stream connect failed: {type(exc).__name__}")
                 self._key = await self._extended_or_none()
-                await asyncio.sleep(next(delays))
+                await asyncio.sleep(self._backoff.next_delay())
                 continue
             self._ws = ws
             try:
@@ -94,18 +93,18 @@ class UserStream:
                     await self._on_reconnect()
                 self.connections += 1
                 self._connected.set()
-                delays = reconnect_delays()
+                self._backoff.reset()
                 await self._read(ws)
-            except (*CONNECTION_ERRORS, *m.UNREADABLE, VenueError) as exc:
+            except m.SESSION_ENDED as exc:
                 self._on_down(f"user stream lost: {type(exc).__name__}: {exc}")
             finally:
                 self._ws = None
                 await ws.close()
             self._key = await self._extended_or_none()
-            await asyncio.sleep(next(delays))
+            await asyncio.sleep(self._backoff.next_delay())
 
     async def _read(self, ws: ClientConnection) -> None:
-        pinger = asyncio.create_task(self._ping(ws), name="mexc-user-stream-ping")
+        pinger = self._tasks.spawn("mexc-user-stream-ping", self._ping(ws))
         try:
             while True:
                 async with asyncio.timeout(SILENCE_LIMIT_S):  # wait_for can swallow a cancel on 3.11
