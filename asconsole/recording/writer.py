@@ -253,6 +253,9 @@ class Recorder:
         self._drain()
 
     def close(self, end_ts: int, reason: str) -> None:
+        """Stop the writer thread, write what is queued, close the log and complete meta.toml.
+        Never raises for a disk that refuses: it is on every way out of a run, and the run's
+        own exit (cancelling orders) must not be cut short by it; `error` says why."""
         if self._closed:
             return
         self._closed = True
@@ -270,4 +273,8 @@ class Recorder:
         self.meta["events"] = self.lines
         if self.error:
             self.meta["error"] = self.error
-        self._write_meta()
+        try:
+            self._write_meta()
+        except OSError as exc:
+            self.error = self.error or f"recording stopped: {exc}"
+            log.error("%s (%s)", self.error, self.path)

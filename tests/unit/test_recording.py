@@ -207,3 +207,17 @@ def test_a_live_recorder_records_when_the_engine_took_each_input(tmp_path):
     driver = recorder(tmp_path / "driver")  # a Driver's recording: timers on its schedule
     driver.close(T0, "done")
     assert "timing" not in open_session(driver.path).meta
+
+
+def test_closing_on_a_full_disk_stops_the_writer_and_does_not_raise(tmp_path):
+    rec = recorder(tmp_path)
+    rec.event(EVENTS[2])
+
+    def full():
+        raise OSError(28, "No space left on device")
+
+    rec._write_meta = full
+    rec.close(T0 + 1, "quit")  # on every way out of a run: it must not raise
+    assert "No space left" in rec.error
+    assert not rec._thread.is_alive() and rec._sink._file.closed
+    assert [decode(x) for x in open_session(rec.path).lines()] == [EVENTS[2]]
