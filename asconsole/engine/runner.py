@@ -406,8 +406,8 @@ class Runner:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(STOP_TIMEOUT_S):
                     await self.feed.stop()
-        finally:  # even when cancelled again meanwhile: the recording must be complete
-            for task in list(self._tasks):
+        finally:  # even when this shutdown is itself cancelled: the recording must be complete
+            for task in list(self._tasks):  # what a cancel of the above left running
                 task.cancel()
             self.engine.stopped = True
             self.note(f"stopped: {self._stop_reason}")
