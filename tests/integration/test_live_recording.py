@@ -80,6 +80,29 @@ def test_a_live_recording_replays_decision_for_decision(live):
     assert list(replay.engine.pnl_history) == list(engine.pnl_history)
 
 
+def test_played_in_steps_and_seeked_a_live_recording_still_matches(live):
+    """The console's playback moves the clock in small steps between lines and seeks back
+    (a re-run from the start): the recorded timing still decides every time the engine sees."""
+    engine, session = live
+    replay = Replay(session)
+    step = 70 * NS_PER_S // 1000  # 70 ms of recording per step, not aligned to any line
+    while not replay.done:
+        replay.advance_to(replay.now + step)
+    assert replay.mismatch == "" and replay.engine.portfolio.fills == engine.portfolio.fills
+    at_end = replay.snapshot()
+    replay.seek(replay.start_ns + 75 * NS_PER_S)  # back, into the operator's pause
+    assert replay.snapshot().paused and replay.mismatch == ""
+    replay.seek(replay.end_ns)
+    again = replay.snapshot()
+    assert replay.mismatch == ""
+    assert (again.position, again.fills, again.realized, again.own) == (
+        at_end.position,
+        at_end.fills,
+        at_end.realized,
+        at_end.own,
+    )
+
+
 def test_without_the_recorded_timing_the_same_recording_does_not_replay(live):
     """The `lag` fields and `timer` lines are what the exact replay rests on: replayed on
     event times with the Driver's timer schedule, the decisions differ."""
