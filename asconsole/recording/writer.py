@@ -134,7 +134,8 @@ class Recorder:
         path.mkdir(parents=True, exist_ok=False)
         self.clock = clock
         """Stamps order actions, which carry no time, and commands with the time they were
-        handled; without it both take the time of the item recorded before them."""
+        handled; without it both take the time of the item recorded before them. (The live
+        runner passes each item's time itself: see `event`.)"""
         self.redactor = Redactor(secret_values(settings))
         compress = settings.recording.compress
         self.meta: dict[str, Any] = {
