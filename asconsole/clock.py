@@ -1,6 +1,7 @@
-"""The clock protocol. Engine logic never reads the wall clock itself: a live run injects
-`WallClock`, replays and backtests inject `EventClock`, which the driver advances to each
-event's timestamp, so the same inputs always give the same decisions."""
+"""The clock protocol. Engine logic never reads the wall clock itself: it is always handed an
+`EventClock`. Replays and backtests advance it to each event's timestamp; the live runner
+latches it to the wall clock (`WallClock`, or `ScaledClock` in demos and tests) once per input
+and records that time, so the same recorded inputs always give the same decisions."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ class WallClock:
 
 
 class EventClock:
-    """Time that moves only when the driver says so; never goes backwards."""
+    """Time that moves only when its driver (Driver, Replay, the live Runner) says so; never
+    goes backwards."""
 
     __slots__ = ("_now",)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from asconsole.clock import Clock
+from asconsole.clock import Clock, EventClock
 from asconsole.config import ConfigError, Settings
 from asconsole.domain import Instrument
 from asconsole.engine.engine import Engine
@@ -81,7 +81,8 @@ def build(
     settings: Settings, clock: Clock, *, record: bool = True, instrument: Instrument | None = None
 ) -> Launch:
     """A runner with a paper broker (and the venue's live broker when asked for or switched to).
-    For a real venue, pass the instrument from `resolve_instrument`."""
+    For a real venue, pass the instrument from `resolve_instrument`. The engine runs on its
+    own clock, which the runner latches to `clock` for each input (engine/runner.py)."""
     settings = venue_settings(settings)
     m = settings.market
     if instrument is None:
@@ -97,11 +98,22 @@ def build(
     if record and settings.recording.enabled:
         path = session_dir(Path(settings.recording.dir), start, m.venue, m.symbol, mode)
         recorder = Recorder(path, settings, instrument, start, mode, settings.recording.flush_s,
-                            clock=clock)
+                            records_timing=True)
+    try:
+        return _assemble(settings, instrument, clock, start, mode, refusal, recorder)
+    except BaseException:
+        if recorder is not None:  # stop its writer thread; the directory says the run never ran
+            recorder.close(clock.now(), "start failed")
+        raise
+
+
+def _assemble(settings: Settings, instrument: Instrument, clock: Clock, start: int, mode: str,
+              refusal: str, recorder: Recorder | None) -> Launch:
+    m = settings.market
     engine = Engine(
         settings,
         instrument,
-        clock,
+        EventClock(start),
         prefix=client_prefix(start),
         mode=mode,
         journal=recorder.journal if recorder else (lambda ts, kind, payload: None),

@@ -33,7 +33,10 @@ def run(args: argparse.Namespace) -> int:
     instrument = asyncio.run(resolve_instrument(settings))
     launch = build(settings, WallClock(), record=not args.no_record, instrument=instrument)
     if args.headless:
-        reason = asyncio.run(headless(launch.runner, settings, args.socket))
+        try:
+            reason = asyncio.run(headless(launch.runner, settings, args.socket))
+        finally:  # the runner closes it, unless it never ran (the socket could not be opened)
+            close_recording(launch, "headless start failed")
         print(f"engine stopped: {reason}", file=sys.stderr)
         if launch.recorder is not None:
             print(f"session recorded in {launch.recorder.path}", file=sys.stderr)
@@ -41,23 +44,30 @@ def run(args: argparse.Namespace) -> int:
     return console(launch, settings)
 
 
+def close_recording(launch, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """Stop the recorder's writer thread and close its file; a no-op when the runner did."""
+    if launch.recorder is not None:
+        launch.recorder.close(WallClock().now(), reason)
+
+
 def console(launch, settings: Settings) -> int:  # type: ignore[no-untyped-def]
-    from asconsole.tui.app import AsconsoleApp
-
-    app = AsconsoleApp(launch.runner, refresh_hz=settings.ui.refresh_hz)
-
-    async def main() -> None:
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGTERM, launch.runner.request_stop, "SIGTERM")
-        loop.add_signal_handler(signal.SIGHUP, launch.runner.detached, settings.control.on_detach,
-                                ON_DETACH_WAIT_S)
-        await app.run_async()
-
+    app = None
     try:
+        from asconsole.tui.app import AsconsoleApp
+
+        app = AsconsoleApp(launch.runner, refresh_hz=settings.ui.refresh_hz)
+
+        async def main() -> None:
+            assert app is not None
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGTERM, launch.runner.request_stop, "SIGTERM")
+            loop.add_signal_handler(signal.SIGHUP, launch.runner.detached,
+                                    settings.control.on_detach, ON_DETACH_WAIT_S)
+            await app.run_async()
+
         asyncio.run(main())
-    finally:
-        if launch.recorder is not None:
-            launch.recorder.close(WallClock().now(), app.exit_reason or "console closed")
+    finally:  # the UI may have failed before or while the runner stopped
+        close_recording(launch, (app.exit_reason if app else "") or "console closed")
     if launch.recorder is not None:
         print(f"session recorded in {launch.recorder.path}")
     if app.exit_reason.startswith("engine error"):
@@ -75,7 +85,7 @@ async def headless(runner, settings: Settings, socket: Path | None) -> str:  # t
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, runner.request_stop, sig.name)
-    loop.add_signal_handler(signal.SIGHUP, runner.engine.note, "SIGHUP ignored: running headless")
+    loop.add_signal_handler(signal.SIGHUP, runner.note, "SIGHUP ignored: running headless")
     print(f"engine running headless; attach with: asconsole attach --socket {path}", file=sys.stderr)
     try:
         return await runner.run()

@@ -112,7 +112,7 @@ class ControlServer:
             self.clients.discard(writer)
             writer.close()
             if not self.clients and self.on_detach in ON_DETACH:
-                self.runner.engine.note(f"console detached: {self.on_detach}")
+                self.runner.note(f"console detached: {self.on_detach}")
                 self.runner.submit(Command(ON_DETACH[self.on_detach], source="detach"))
 
     def _handle(self, line: bytes) -> None:
@@ -123,6 +123,6 @@ class ControlServer:
             cmd = Command(CommandKind(msg["kind"]), name=msg.get("name", ""),
                           value=msg.get("value"), source=msg.get("source", "attach"))
         except (ValueError, KeyError, TypeError):
-            self.runner.engine.note("control: ignored a malformed message")
+            self.runner.note("control: ignored a malformed message")
             return
         self.runner.submit(cmd)

@@ -2,9 +2,12 @@
 
 Market, execution and command lines go into a fresh `Engine` on an `EventClock`, in the
 order they were recorded (the order the engine saw them); no broker is involved, because the
-recorded execution events are what happened. Timers fire on the `Driver`'s schedule (every
-`timer_ns` of event time from the first market event) before the first line at or after
-their time, so a recording made by the `Driver` is reproduced decision for decision: every
+recorded execution events are what happened. The clock stands, for each line, where the
+recording's engine had it: the line's `t`, plus its `lag` when a live run took it later.
+A live run (`timing = "recorded"` in meta.toml) recorded its timer ticks and paper/live
+switches too, and the replay fires exactly those; otherwise timers fire on the `Driver`'s
+schedule (every `timer_ns` of event time from the first market event) before the first line
+at or after their time. Either way the recording is reproduced decision for decision: every
 order action and `quote` line the replayed engine emits is checked against the recorded one,
 and the first difference is kept in `mismatch`.
 
@@ -20,12 +23,21 @@ from typing import Any
 
 from asconsole import config
 from asconsole.clock import NS_PER_MS, EventClock
-from asconsole.domain import CommandKind, OrderAction
+from asconsole.domain import CommandKind, OrderAction, VenuePosition
 from asconsole.engine.engine import Engine
 from asconsole.engine.snapshot import Snapshot
 from asconsole.engine.whatif import WhatIf
-from asconsole.recording.codec import ACTION_KINDS, EXEC_KINDS, MARKET_KINDS, decode
+from asconsole.recording.codec import (
+    ACTION_KINDS,
+    EXEC_KINDS,
+    MARKET_KINDS,
+    MODE,
+    TIMER,
+    decode,
+    taken_at,
+)
 from asconsole.recording.reader import RecordingError, Session, instrument_from_meta
+from asconsole.recording.writer import RECORDED_TIMING
 
 TIMER_NS = 100 * NS_PER_MS
 PREFIX_SCAN = 100_000
@@ -67,6 +79,8 @@ class Replay:
         end = session.meta.get("end_ns")
         self.end_ns: int | None = int(end) if end is not None else None
         self.timer_ns = timer_ns
+        self.recorded_timing = session.meta.get("timing") == RECORDED_TIMING
+        """Timer ticks are the recording's `timer` lines, not the Driver's schedule."""
         self.whatif_changes = whatif or {}
         self.restart()
 
@@ -121,15 +135,16 @@ class Replay:
     # --- driving -----------------------------------------------------------------------------
 
     def _timers(self, ts: int) -> None:
+        """Fire the Driver's timers due by `ts` (none when the recording has its own)."""
         while self.next_timer and ts >= self.next_timer:
             self.clock.advance_to(self.next_timer)
             self.next_timer += self.timer_ns
             self._emitted(self.engine.on_timer())
 
     def _apply(self, line: dict[str, Any]) -> None:
-        k, ts = line["k"], line["t"]
+        k, ts = line["k"], taken_at(line)
         self.lines += 1
-        if k in MARKET_KINDS and not self.next_timer:
+        if k in MARKET_KINDS and not self.next_timer and not self.recorded_timing:
             self.next_timer = ts + self.timer_ns
         self._timers(ts)
         if k in MARKET_KINDS:
@@ -141,6 +156,13 @@ class Replay:
         elif k in EXEC_KINDS:
             self.clock.advance_to(ts)
             self._emitted(self.engine.on_exec(decode(line)))
+        elif k == TIMER:
+            self.clock.advance_to(ts)
+            self._emitted(self.engine.on_timer())
+        elif k == MODE:
+            self.clock.advance_to(ts)
+            self.engine.om.orders.clear()
+            self.engine.set_mode(line["mode"], VenuePosition(line["pos"], line["entry"]))
         elif k == "cmd":
             self.clock.advance_to(ts)
             cmd = decode(line)
@@ -163,7 +185,7 @@ class Replay:
     def advance_to(self, ts: int) -> None:
         """Apply every line up to `ts` (event time); the clock then stands at `ts` or at the
         end of the recording."""
-        while (line := self._next()) is not None and line["t"] <= ts:
+        while (line := self._next()) is not None and taken_at(line) <= ts:
             self._peek = None
             self._apply(line)
         if line is not None:

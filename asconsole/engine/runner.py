@@ -6,6 +6,13 @@ a kill switch never waits behind a backlog and the UI stays responsive. Order ac
 through one sender task in order; a flatten drops any not-yet-sent new orders so the
 cancel-all leaves first. Snapshots are built on a timer (the UI's refresh rate), never per
 event, and handed to listeners: the in-process TUI or an attached console.
+
+The engine's clock is latched: the runner sets it from the wall clock once per input it hands
+the engine (market event, execution event, command, timer tick), so the engine reads one time
+per input, and the recorder records that time with the input (`lag` where it differs from
+the input's own time, a `timer` line per tick, a `mode` line per paper/live switch). A
+replay of the recording therefore makes the same decisions. The recorder is closed on every
+way out of `run`, and a recorder that stopped writing is told to the operator once.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from asconsole.clock import NS_PER_MS, Clock
+from asconsole.clock import NS_PER_MS, Clock, EventClock
 from asconsole.domain import (
     CancelAll,
     Command,
@@ -55,7 +62,11 @@ class Runner:
         live_broker: Callable[[], Broker] | None = None,
         paper: Broker | None = None,
     ) -> None:
+        if not isinstance(engine.clock, EventClock):
+            raise TypeError("the runner sets the engine's time: build the engine on an EventClock")
         self.engine = engine
+        self.latch: EventClock = engine.clock
+        """The engine's clock; `_take` sets it to the wall clock's time for each input."""
         self.feed = feed
         self.broker = broker
         self.clock = clock
@@ -81,6 +92,7 @@ class Runner:
         self.live_broker = live_broker
         """Makes the live broker when the operator switches to live (None: live impossible)."""
         self.switching = False
+        self._recorder_error_told = False
 
     # --- the controller API the UI uses ------------------------------------------------------
 
@@ -96,6 +108,11 @@ class Runner:
         if self.latest is not None:
             fn(self.latest)
 
+    def note(self, text: str) -> None:
+        """A line for the operator's log (and the recording), stamped with the time now."""
+        self._take()
+        self.engine.note(text)
+
     def request_stop(self, reason: str) -> None:
         """Stop soon (quit, signal): working orders are cancelled on the way out."""
         if not self._stop_reason:
@@ -106,7 +123,7 @@ class Runner:
         """The operator's terminal went away (SIGHUP) with the engine in this process: pause or
         flatten per `policy`, then stop; working orders are cancelled on the way out. With
         "keep" there is no console left to keep trading under, so it stops like "pause"."""
-        self.engine.note(f"terminal hung up: {policy}")
+        self.note(f"terminal hung up: {policy}")
         if policy == "flatten":
             self.submit(Command(CommandKind.FLATTEN, source="sighup"))
             self.spawn("sighup", self._stop_when_flat(wait_s))
@@ -139,7 +156,7 @@ class Runner:
             return
         exc = task.exception()
         if exc is not None:
-            self.engine.note(f"{task.get_name()} failed: {exc}")
+            self.note(f"{task.get_name()} failed: {exc}")
             log.error("task %s failed", task.get_name(), exc_info=exc)
             if task.get_name() in ("feed", "exec") and not self._stop_reason:
                 self.request_stop(f"{task.get_name()} failed: {exc}")
@@ -163,7 +180,7 @@ class Runner:
                 try:
                     await self.broker.submit(action)
                 except VenueError as exc:
-                    self.engine.note(f"order request failed: {exc}")
+                    self.note(f"order request failed: {exc}")
                     if isinstance(action, PlaceOrder):
                         self._exec.append(OrderRejected(self.clock.now(), action.client_id, str(exc)))
                         self._wake.set()
@@ -171,8 +188,18 @@ class Runner:
     async def _tick(self) -> None:
         while True:
             await asyncio.sleep(self.period)
+            at = self._take()
+            if self.recorder is not None:
+                self.recorder.timer(at)
             self._dispatch(self.engine.on_timer())
+            self._tell_recorder_error()
             self.publish()
+
+    def _tell_recorder_error(self) -> None:
+        """The operator hears once that the recording stopped (disk full...): trading goes on."""
+        if self.recorder is not None and self.recorder.error and not self._recorder_error_told:
+            self._recorder_error_told = True
+            self.engine.note(self.recorder.error)
 
     def publish(self) -> None:
         self.latest = self.engine.snapshot(lag_ms=self.lag_ms)
@@ -182,9 +209,16 @@ class Runner:
 
     # --- the loop ----------------------------------------------------------------------------
 
+    def _take(self) -> int:
+        """Latch the engine's clock at the wall clock's time (never backwards) for the input
+        about to be handed to it, and return that time."""
+        self.latch.advance_to(self.clock.now())
+        return self.latch.now()
+
     def _record(self, item: Any) -> None:
+        """Record an input or our order action at the engine's time for it."""
         if self.recorder is not None:
-            self.recorder.event(item)
+            self.recorder.event(item, self.latch.now())
 
     def _dispatch(self, actions: list[OrderAction]) -> None:
         if not actions:
@@ -205,6 +239,7 @@ class Runner:
         self._send_wake.set()
 
     def _handle_command(self, cmd: Command) -> None:
+        self._take()
         self._record(cmd)
         if cmd.kind in (CommandKind.GO_LIVE, CommandKind.GO_PAPER):
             self._switch(cmd.kind is CommandKind.GO_LIVE)
@@ -214,18 +249,27 @@ class Runner:
             self.request_stop("quit")
         self.publish()
 
+    def _set_mode(self, mode: str, position: VenuePosition) -> None:
+        """The engine takes over `position` in `mode`, forgetting the orders of the venue it
+        leaves (whatever that venue still owed us is gone with it). Recorded: it is an input."""
+        at = self._take()
+        if self.recorder is not None:
+            self.recorder.mode(at, mode, position)
+        self.engine.om.orders.clear()
+        self.engine.set_mode(mode, position)
+
     # --- paper <-> live ------------------------------------------------------------------------
 
     def _switch(self, live: bool) -> None:
         mode = "live" if live else "paper"
         if self.switching:
-            self.engine.note("a paper/live switch is already in progress")
+            self.note("a paper/live switch is already in progress")
         elif self.broker.is_live == live:
-            self.engine.note(f"already in {mode} mode")
+            self.note(f"already in {mode} mode")
         elif live and (self.live_refusal or self.live_broker is None):
-            self.engine.note(f"live refused: {self.live_refusal or 'no live venue configured'}")
+            self.note(f"live refused: {self.live_refusal or 'no live venue configured'}")
         elif not live and self.paper_broker is None:
-            self.engine.note("paper refused: this run was started live without a paper broker")
+            self.note("paper refused: this run was started live without a paper broker")
         else:
             self.switching = True
             self.spawn("switch", self._do_switch(live))
@@ -240,7 +284,7 @@ class Runner:
         engine = self.engine
         was_paused = engine.paused
         try:
-            self._dispatch(engine.on_command(Command(CommandKind.PAUSE, self.clock.now(), source="switch")))
+            self._handle_command(Command(CommandKind.PAUSE, self.clock.now(), source="switch"))
             await self._drain_outbox()
             if live:
                 assert self.live_broker is not None
@@ -253,14 +297,14 @@ class Runner:
                 new = self.paper_broker
                 left = engine.portfolio.position
                 if left:
-                    engine.note(f"live position {engine.instrument.qty_str(abs(left))} "
+                    self.note(f"live position {engine.instrument.qty_str(abs(left))} "
                                 f"{'long' if left > 0 else 'short'} stays open on the exchange")
                 position = VenuePosition(0)
                 reset = getattr(new, "reset", None)
                 if reset is not None:
                     reset()
         except (VenueError, TimeoutError) as exc:
-            engine.note(f"live refused: {exc}" if live else f"switch to paper failed: {exc}")
+            self.note(f"live refused: {exc}" if live else f"switch to paper failed: {exc}")
             if not was_paused:
                 self.submit(Command(CommandKind.RESUME, source="switch"))
             self.switching = False
@@ -272,22 +316,22 @@ class Runner:
         if old.is_live:
             async with asyncio.timeout(STOP_TIMEOUT_S):
                 await old.stop()
-        engine.om.orders.clear()  # whatever the old venue still owed us is gone with it
         self.broker = new
         self.observes_market = hasattr(new, "on_market")
         self.spawn("exec", self._read_exec())
-        engine.set_mode("live" if live else "paper", position)
+        self._set_mode("live" if live else "paper", position)
         if not was_paused:
             self.submit(Command(CommandKind.RESUME, source="switch"))
         self.switching = False
         self.publish()
 
     def _handle_market(self, ev: MarketEvent) -> None:
+        at = self._take()
         self._record(ev)
         if self.observes_market:
             self.broker.on_market(ev)  # type: ignore[attr-defined]
         self._dispatch(self.engine.on_market(ev))
-        lag = (self.clock.now() - ev.ts) / NS_PER_MS
+        lag = (at - ev.ts) / NS_PER_MS
         if lag > self.lag_ms:
             self.lag_ms = lag
 
@@ -301,6 +345,7 @@ class Runner:
                     self._handle_command(self._commands.popleft())
                 elif self._exec:
                     ev = self._exec.popleft()
+                    self._take()
                     self._record(ev)
                     self._dispatch(self.engine.on_exec(ev))
                 elif self._market:
@@ -319,13 +364,19 @@ class Runner:
             await self.broker.start()
             await self._reconcile(self.broker)
             if self.broker.is_live:
-                self.engine.set_mode("live", await self.broker.position())
+                self._set_mode("live", await self.broker.position())
             self.spawn("exec", self._read_exec())
             self.spawn("send", self._send())
             self.spawn("feed", self._read_feed())
             self.spawn("tick", self._tick())
             self.publish()
             await self._loop()
+        except asyncio.CancelledError:
+            self._stop_reason = self._stop_reason or "cancelled"
+            raise
+        except Exception as exc:
+            self._stop_reason = self._stop_reason or f"error: {exc}"
+            raise
         finally:
             await self._shutdown()
         return self._stop_reason
@@ -334,7 +385,7 @@ class Runner:
         """Orders left working by an earlier run are not ours to keep quoting: cancel them."""
         stale = await broker.open_orders()
         if stale:
-            self.engine.note(f"cancelling {len(stale)} order(s) left from an earlier run")
+            self.note(f"cancelling {len(stale)} order(s) left from an earlier run")
             await broker.submit(CancelAll("start-up reconciliation"))
 
     async def _shutdown(self) -> None:
@@ -342,21 +393,25 @@ class Runner:
         for task in list(self._tasks):
             if task.get_name() != "send":
                 task.cancel()
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(STOP_TIMEOUT_S):
-                while self._outbox:
-                    await asyncio.sleep(0.01)
-        for task in list(self._tasks):
-            task.cancel()
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(STOP_TIMEOUT_S):
-                await self.broker.stop()
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(STOP_TIMEOUT_S):
-                await self.feed.stop()
-        self.engine.stopped = True
-        self.engine.note(f"stopped: {self._stop_reason}")
-        if self.recorder is not None:
-            self.recorder.close(self.clock.now(), self._stop_reason)
+        try:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(STOP_TIMEOUT_S):
+                    while self._outbox:
+                        await asyncio.sleep(0.01)
+            for task in list(self._tasks):
+                task.cancel()
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(STOP_TIMEOUT_S):
+                    await self.broker.stop()
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(STOP_TIMEOUT_S):
+                    await self.feed.stop()
+        finally:  # even when this shutdown is itself cancelled: the recording must be complete
+            for task in list(self._tasks):  # what a cancel of the above left running
+                task.cancel()
+            self.engine.stopped = True
+            self.note(f"stopped: {self._stop_reason}")
+            if self.recorder is not None:
+                self.recorder.close(self.clock.now(), self._stop_reason)
+            self._done.set()
         self.publish()
-        self._done.set()

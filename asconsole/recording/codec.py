@@ -4,6 +4,11 @@ Every line is one JSON object with `k` (kind) and `t` (ns since the epoch). Fiel
 short because a day of BTCUSDT is millions of lines; the table below is the whole schema.
 Version 2 added our order actions (`place`, `amend`, `cancel`, `cancel_all`) and gzip
 segments; a version 1 log is a version 2 log without them, so both are read.
+
+A live run also records when its engine took each input, where that differs from the input's
+own time (`lag`, ns after `t`), every timer tick (`timer`) and every paper/live switch
+(`mode`), so a replay gives its engine the same times and inputs. These are additions a
+reader that does not know them can skip: the version stays 2.
 """
 
 from __future__ import annotations
@@ -76,6 +81,10 @@ SCHEMA: dict[str, tuple[type, tuple[tuple[str, str], ...]]] = {
     "cancel_all": (CancelAll, (("why", "reason"),)),
 }
 KIND_OF: dict[type, str] = {cls: kind for kind, (cls, _) in SCHEMA.items()}
+TIMER = "timer"
+"""A live run's timer tick: `t` is the engine's time for it."""
+MODE = "mode"
+"""A paper/live switch: `mode`, and the venue's position `pos` (lots) and `entry` (dollars)."""
 MARKET_KINDS = frozenset({"book", "delta", "trade", "mark", "feed"})
 MARKET_TEXT_FREE = frozenset({"book", "delta", "trade", "mark"})
 """Kinds with no free text, which the recorder need not scan for secrets."""
@@ -91,18 +100,26 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def encode(ev: Any, ts: int | None = None) -> dict[str, Any]:
-    """`ts` overrides the event's own time; order actions, which have none, need it."""
+def encode(ev: Any, ts: int | None = None, lag: int = 0) -> dict[str, Any]:
+    """`ts` overrides the event's own time; order actions, which have none, need it. `lag`:
+    how long after `ts` the engine took the event (omitted when 0)."""
     kind = KIND_OF[type(ev)]
     out: dict[str, Any] = {"k": kind, "t": ev.ts if ts is None else ts}
+    if lag:
+        out["lag"] = lag
     for key, attr in SCHEMA[kind][1]:
         out[key] = _plain(getattr(ev, attr))
     return out
 
 
+def taken_at(obj: dict[str, Any]) -> int:
+    """When the engine took this line: its `t`, plus `lag` where a live run recorded one."""
+    return obj["t"] + obj.get("lag", 0)  # type: ignore[no-any-return]
+
+
 def decode(obj: dict[str, Any]) -> Any:
     """The domain object for a market, execution, command or order-action line; KeyError for
-    journal kinds (quote, verdict, flatten, note)."""
+    journal kinds (quote, verdict, flatten, note) and timer and mode lines."""
     kind = obj["k"]
     cls, fields = SCHEMA[kind]
     kw: dict[str, Any] = {} if kind in ACTION_KINDS else {"ts": obj["t"]}

@@ -4,6 +4,10 @@ One directory per run: `meta.toml` (format version, instrument, effective config
 secrets masked, start, end, exit reason) and the event log, either `events.jsonl` or gzip
 segments `events-0001.jsonl.gz`, `events-0002.jsonl.gz`, ... (`[recording] compress`).
 
+A live run (`records_timing`) also records the engine's own time for each input where it
+differs from the input's time, its timer ticks and its paper/live switches, and says so in
+`meta.toml` (`timing = "recorded"`): a replay then gives its engine exactly those times.
+
 The engine loop only appends the event object to a queue; a writer thread wakes at least
 every `flush_s` (<= 1 s), encodes the batch, masks secrets, writes and flushes it. Encoding,
 compression and disk stalls therefore never delay a decision, and a `kill -9` loses at most
@@ -28,8 +32,8 @@ import tomli_w
 from asconsole import __version__
 from asconsole.clock import NS_PER_S, Clock
 from asconsole.config import Settings, to_mapping
-from asconsole.domain import Command, Instrument
-from asconsole.recording.codec import FORMAT_VERSION, MARKET_TEXT_FREE, encode
+from asconsole.domain import Command, Instrument, VenuePosition
+from asconsole.recording.codec import FORMAT_VERSION, MARKET_TEXT_FREE, MODE, TIMER, encode
 from asconsole.recording.redact import Redactor, secret_values
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,9 @@ PLAIN_LOG = "events.jsonl"
 _compact = json.JSONEncoder(separators=(",", ":")).encode
 """One encoder for every line (json.dumps with options builds a new one per call)."""
 SEGMENT_GLOB = "events-*.jsonl.gz"
+RECORDED_TIMING = "recorded"
+"""meta.toml `timing` of a run that recorded its engine's times and timer ticks."""
+_NO_PAYLOAD: dict[str, Any] = {}
 
 
 def _iso(ts: int) -> str:
@@ -121,12 +128,14 @@ class Recorder:
         *,
         clock: Clock | None = None,
         segment_bytes: int = SEGMENT_BYTES,
+        records_timing: bool = False,
     ) -> None:
         self.path = path
         path.mkdir(parents=True, exist_ok=False)
         self.clock = clock
         """Stamps order actions, which carry no time, and commands with the time they were
-        handled; without it both take the time of the item recorded before them."""
+        handled; without it both take the time of the item recorded before them. (The live
+        runner passes each item's time itself: see `event`.)"""
         self.redactor = Redactor(secret_values(settings))
         compress = settings.recording.compress
         self.meta: dict[str, Any] = {
@@ -142,9 +151,12 @@ class Recorder:
             },
             "config": self.redactor.value(to_mapping(settings, mask_secrets=True)),
         }
+        if records_timing:
+            self.meta["timing"] = RECORDED_TIMING
         self._write_meta()
         self._sink = _GzipSink(path, segment_bytes) if compress else _PlainSink(path)
-        self._queue: deque[tuple[Any, int, dict[str, Any] | None]] = deque()
+        self._queue: deque[tuple[Any, int, int, dict[str, Any] | None]] = deque()
+        """(event or line kind, t, lag, payload of a line that is not a domain event)"""
         self._last_ts = start_ts
         self.flush_s = flush_s
         self.lines = 0
@@ -167,30 +179,51 @@ class Recorder:
     def _stamp(self) -> int:
         return self.clock.now() if self.clock is not None else self._last_ts
 
-    def event(self, ev: Any) -> None:
-        """A market event, execution event, command or order action (ours, as sent)."""
+    def event(self, ev: Any, at: int | None = None) -> None:
+        """A market event, execution event, command or order action (ours, as sent).
+
+        `at` is the engine's time when it took the event (the live runner's latched clock):
+        an order action is stamped with it, and an event with a time of its own records how
+        long after that time it was taken (`lag`) when it was not at once."""
         ts = getattr(ev, "ts", 0)
-        if not ts or (isinstance(ev, Command) and self.clock is not None):
+        lag = 0
+        if at is not None:
+            if ts:
+                lag = at - ts
+            else:
+                ts = at
+        elif not ts or (isinstance(ev, Command) and self.clock is not None):
             ts = self._stamp()
         self._last_ts = ts
-        self._queue.append((ev, ts, None))
+        self._queue.append((ev, ts, lag, None))
         self.lines += 1
         if len(self._queue) >= WAKE_AT:
             self._wake.set()
 
+    def timer(self, ts: int) -> None:
+        """A timer tick the live engine took at `ts`."""
+        self._line(ts, TIMER, _NO_PAYLOAD)
+
+    def mode(self, ts: int, mode: str, position: VenuePosition) -> None:
+        """The engine switched to paper or live at `ts`, taking over the venue's position."""
+        self._line(ts, MODE, {"mode": mode, "pos": position.size, "entry": position.entry_price})
+
     def journal(self, ts: int, kind: str, payload: dict[str, Any]) -> None:
         """An engine decision (quote, guard verdict, flatten, note)."""
+        self._line(ts, kind, payload)
+
+    def _line(self, ts: int, kind: str, payload: dict[str, Any]) -> None:
         self._last_ts = ts
-        self._queue.append((kind, ts, payload))
+        self._queue.append((kind, ts, 0, payload))
         self.lines += 1
 
     # --- the writer thread ---------------------------------------------------------------------
 
-    def _encode(self, item: tuple[Any, int, dict[str, Any] | None]) -> dict[str, Any]:
-        ev, ts, payload = item
+    def _encode(self, item: tuple[Any, int, int, dict[str, Any] | None]) -> dict[str, Any]:
+        ev, ts, lag, payload = item
         if payload is not None:
-            return self.redactor.value({"k": ev, "t": ts, **payload})
-        obj = encode(ev, ts)
+            return self.redactor.value({"k": ev, "t": ts, **payload}) if payload else {"k": ev, "t": ts}
+        obj = encode(ev, ts, lag)
         return obj if obj["k"] in MARKET_TEXT_FREE else self.redactor.value(obj)
 
     def _drain(self) -> None:
@@ -221,6 +254,9 @@ class Recorder:
         self._drain()
 
     def close(self, end_ts: int, reason: str) -> None:
+        """Stop the writer thread, write what is queued, close the log and complete meta.toml.
+        Never raises for a disk that refuses: it is on every way out of a run, and the run's
+        own exit (cancelling orders) must not be cut short by it; `error` says why."""
         if self._closed:
             return
         self._closed = True
@@ -238,4 +274,8 @@ class Recorder:
         self.meta["events"] = self.lines
         if self.error:
             self.meta["error"] = self.error
-        self._write_meta()
+        try:
+            self._write_meta()
+        except OSError as exc:
+            self.error = self.error or f"recording stopped: {exc}"
+            log.error("%s (%s)", self.error, self.path)

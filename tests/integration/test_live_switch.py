@@ -5,7 +5,9 @@ import asyncio
 
 from asconsole.clock import WallClock
 from asconsole.domain import Command, CommandKind
+from asconsole.engine.replay import Replay
 from asconsole.launch import build, live_refusal, resolve_instrument
+from asconsole.recording.reader import open_session
 from tests.integration.bybit_kit import settings as bybit_settings
 from tests.integration.fake_bybit import API_KEY, API_SECRET, FakeBybit
 
@@ -46,7 +48,8 @@ def test_paper_then_live_then_paper(tmp_path, monkeypatch):
         await open_market(fake)
         s = venue_settings(fake, tmp_path)
         instrument = await resolve_instrument(s)
-        runner = build(s, WallClock(), instrument=instrument).runner
+        launch = build(s, WallClock(), instrument=instrument)
+        runner = launch.runner
         task = asyncio.create_task(runner.run())
         engine = runner.engine
         try:
@@ -69,11 +72,19 @@ def test_paper_then_live_then_paper(tmp_path, monkeypatch):
             reason = await asyncio.wait_for(task, 10)
         finally:
             await fake.stop()
-        return paper_snapshot_mode, live_mode, live_orders, left_on_bybit, reason, list(engine.log)
+        return (paper_snapshot_mode, live_mode, live_orders, left_on_bybit, reason, list(engine.log),
+                launch.recorder.path)
 
-    paper_mode, live_mode, live_orders, left, reason, log = asyncio.run(go())
+    paper_mode, live_mode, live_orders, left, reason, log, path = asyncio.run(go())
     assert paper_mode == "paper" and live_mode == "live"
     assert {side for side, _ in live_orders} == {"Buy", "Sell"}
     assert left == []  # back to paper cancels every live order first
     assert reason == "quit"
     assert any("LIVE trading" in line for line in log) and any("PAPER trading" in line for line in log)
+    # the switches are in the recording, which replays decision for decision across them
+    session = open_session(path)
+    assert [x["mode"] for x in session.lines() if x["k"] == "mode"] == ["live", "paper"]
+    replay = Replay(session)
+    replay.run_to_end()
+    assert replay.mismatch == "" and replay.matched > 0
+    assert replay.engine.mode == "paper"

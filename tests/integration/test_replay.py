@@ -1,5 +1,6 @@
 """Replay: a recording made by the Driver, re-run through a fresh engine from the recorded
-events alone, makes the same decisions and ends in the same state."""
+events alone, makes the same decisions and ends in the same state. (A live run's recording:
+tests/integration/test_live_recording.py.)"""
 
 import copy
 import dataclasses
@@ -99,41 +100,3 @@ def test_what_if_keys_are_checked():
     ):
         with pytest.raises(ConfigError, match=msg):
             parse_changes([bad])
-
-
-def test_a_live_recording_replays_with_its_recorded_fills(tmp_path):
-    """The live runner reads the wall clock and fires timers in wall time, which are not
-    recorded: decisions may differ, but the state follows the recorded fills exactly."""
-    import asyncio
-
-    from asconsole import config
-    from asconsole.clock import ScaledClock
-    from asconsole.domain import Command, CommandKind
-    from asconsole.launch import build
-    from asconsole.recording.reader import open_session
-
-    async def go():
-        launch = build(config.Settings().replace("recording", dir=str(tmp_path)), ScaledClock(20.0))
-        runner = launch.runner
-        task = asyncio.create_task(runner.run())
-        for _ in range(500):
-            await asyncio.sleep(0.02)
-            if runner.engine.portfolio.fills >= 3:
-                break
-        runner.submit(Command(CommandKind.QUIT))
-        await asyncio.wait_for(task, 10)
-        return runner.engine, launch.recorder.path
-
-    engine, path = asyncio.run(go())
-    session = open_session(path)
-    assert any(x["k"] == "place" for x in session.lines())  # the runner records its actions
-    replay = Replay(session)
-    replay.run_to_end()
-    a, b = engine.portfolio, replay.engine.portfolio
-    assert a.fills >= 3
-    assert (b.position, b.fills, b.realized_units, b.fees) == (
-        a.position,
-        a.fills,
-        a.realized_units,
-        a.fees,
-    )

@@ -176,3 +176,48 @@ def test_a_write_failure_is_reported_not_fatal(tmp_path):
     assert "No space left" in rec.error and not rec._queue
     rec.close(T0 + 1, "quit")
     assert "No space left" in open_session(rec.path).meta["error"]
+
+
+def test_a_live_recorder_records_when_the_engine_took_each_input(tmp_path):
+    """The runner passes the engine's (latched) time: an event taken later than its own time
+    gets `lag`, one taken at once none; an order action is stamped with it; timer ticks and
+    mode switches are lines of their own; meta.toml says the timing is recorded."""
+    from asconsole.domain import VenuePosition
+    from asconsole.recording.codec import taken_at
+
+    rec = recorder(tmp_path, records_timing=True)
+    rec.event(EVENTS[2], T0 + 2)  # taken at once
+    rec.event(EVENTS[5], T0 + 700)  # the ack waited in the queue
+    rec.event(ACTIONS[0], T0 + 700)
+    rec.timer(T0 + 900)
+    rec.mode(T0 + 950, "live", VenuePosition(-3, 100.5))
+    rec.close(T0 + 1000, "quit")
+    session = open_session(rec.path)
+    lines = list(session.lines())
+    assert session.meta["timing"] == "recorded"
+    assert lines == [
+        {"k": "trade", "t": T0 + 2, "side": -1, "p": 100, "q": 4},
+        {"k": "ack", "t": T0 + 5, "lag": 695, "id": "a-1", "vid": "v9"},
+        {**encode(ACTIONS[0], T0 + 700)},
+        {"k": "timer", "t": T0 + 900},
+        {"k": "mode", "t": T0 + 950, "mode": "live", "pos": -3, "entry": 100.5},
+    ]
+    assert [taken_at(x) for x in lines] == [T0 + 2, T0 + 700, T0 + 700, T0 + 900, T0 + 950]
+    assert decode(lines[1]) == EVENTS[5]
+    driver = recorder(tmp_path / "driver")  # a Driver's recording: timers on its schedule
+    driver.close(T0, "done")
+    assert "timing" not in open_session(driver.path).meta
+
+
+def test_closing_on_a_full_disk_stops_the_writer_and_does_not_raise(tmp_path):
+    rec = recorder(tmp_path)
+    rec.event(EVENTS[2])
+
+    def full():
+        raise OSError(28, "No space left on device")
+
+    rec._write_meta = full
+    rec.close(T0 + 1, "quit")  # on every way out of a run: it must not raise
+    assert "No space left" in rec.error
+    assert not rec._thread.is_alive() and rec._sink._file.closed
+    assert [decode(x) for x in open_session(rec.path).lines()] == [EVENTS[2]]
