@@ -23,7 +23,7 @@ from asconsole.fees import FeeSchedule
 from asconsole.recording.codec import MARKET_KINDS, decode
 from asconsole.recording.reader import RecordingError, Session, open_session
 from asconsole.summary import RunStats, Summary, summarize
-from asconsole.venues.paper import PaperExchange, fill_model_from_settings
+from asconsole.venues.paper import PaperExchange, fill_model_from_settings, paper_wallet
 from asconsole.venues.sim import SIM_BTCUSDT, SimMarket, params_from_settings
 
 SIM_START_NS = 1_767_225_600 * NS_PER_S
@@ -103,7 +103,8 @@ def run(settings: Settings, data: Data, progress: Progress | None = None) -> Sum
     engine = Engine(settings, data.instrument, clock, prefix="bt")
     fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
     exchange = PaperExchange(
-        data.instrument, fees, clock, fill_model_from_settings(settings.paper, settings.market.seed)
+        data.instrument, fees, clock, fill_model_from_settings(settings.paper, settings.market.seed),
+        paper_wallet(settings.paper, data.instrument),
     )
     stats = RunStats(engine)
     driver = Driver(engine, exchange, clock, tap=stats.tap)

@@ -18,7 +18,7 @@ from asconsole.engine.engine import Engine
 from asconsole.fees import FeeSchedule
 from asconsole.recording.codec import MARKET_KINDS, decode
 from asconsole.recording.reader import Session
-from asconsole.venues.paper import PaperExchange
+from asconsole.venues.paper import PaperExchange, paper_wallet
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,8 @@ def backtest(session: Session, settings: config.Settings | None = None) -> Backt
     inst = instrument_of(session)
     clock = EventClock(session.meta["start_ns"])
     engine = Engine(s, inst, clock, prefix="bt", mode="backtest")
-    exchange = PaperExchange(inst, FeeSchedule(s.fees.maker, s.fees.taker), clock)
+    fees = FeeSchedule(s.fees.maker, s.fees.taker)
+    exchange = PaperExchange(inst, fees, clock, wallet=paper_wallet(s.paper, inst))
     driver = Driver(engine, exchange, clock)
     driver.run(market_events(session))
     p = engine.portfolio
