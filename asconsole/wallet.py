@@ -87,9 +87,10 @@ class SpotWallet:
         base_locked, quote_locked = self.locked(orders, fee_rate)
         return Balances(ts, self.base - base_locked, base_locked, self.quote - quote_locked, quote_locked)
 
-    def anchor(self, report: Balances, orders: Iterable[OpenOrder], fee_rate: float) -> None:
-        """Take the venue's word: its free balances plus what our own open orders lock.
-        (The venue's locked amounts may include orders of other symbols on the same asset.)"""
-        base_locked, quote_locked = self.locked(orders, fee_rate)
-        self.base = report.base_free + base_locked
-        self.quote = report.quote_free + quote_locked
+    def anchor(self, report: Balances) -> None:
+        """Take the venue's word for the totals (free + locked). The venue's locks, not ours,
+        because an order we sent may not have reached it yet, or may never (a reject); if
+        orders of other symbols lock the same asset, the totals overstate what this pair can
+        use."""
+        self.base = report.base_free + report.base_locked
+        self.quote = report.quote_free + report.quote_locked

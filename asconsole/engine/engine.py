@@ -144,14 +144,17 @@ class Engine:
         self.journal(now, "note", {"text": text})
 
     def set_mode(self, mode: str, position: VenuePosition) -> None:
-        """Paper <-> live: the position is now the venue's; PnL counts from here."""
+        """Paper <-> live: the position is now the venue's; PnL counts from here. On spot what
+        the account holds is balances (reported as `Balances`), not a position to unwind:
+        inventory counts from here, and the balances bound it."""
         self.mode = mode
+        if self.spot is not None:
+            self.spot.set_mode(mode == "live")
+            position = VenuePosition(0)
         self.portfolio = Portfolio(self.instrument)
         self.portfolio.position = position.size
         if position.size:
             self.portfolio.entry = position.entry_price / self.instrument.tick
-        if self.spot is not None:
-            self.spot.set_mode(mode == "live")
         self.note(f"{mode.upper()} trading; position {self.instrument.qty_str(abs(position.size))}"
                   f"{' long' if position.size > 0 else ' short' if position.size < 0 else ''}")
 
@@ -206,7 +209,7 @@ class Engine:
         now = self.clock.now()
         if isinstance(ev, Balances):
             if self.spot is not None:
-                self.spot.on_report(ev, self.om.live())
+                self.spot.on_report(ev)
             return self._decide(now)
         fill = self.om.on_exec(ev)
         if fill is not None:

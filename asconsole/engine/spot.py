@@ -4,11 +4,11 @@ Paper (and backtest) runs start from `[paper] spot_base` / `spot_quote`, the sam
 the paper venue starts from, and move them with our own fills, so both agree without any
 message between them. A live venue's balances are unknown until its broker reports them (a
 `Balances` execution event at start, after a reconnect and on every change); each report
-re-anchors the totals to the venue's free balances plus what our own open orders lock, and
-our fills move them in between. A report that already counts a fill we have not seen yet
-counts it twice until the next report (MEXC sends one with every balance change); the venue
-still refuses an order the balance cannot pay for, and the engine waits for the next market
-event after such a reject.
+re-anchors the totals (the venue's free + locked) and our fills move them in between. What
+is free is the total less what our own working orders lock. A report that already counts a
+fill we have not seen yet counts it twice until the next report (MEXC sends one with every
+balance change); the venue still refuses an order the balance cannot pay for, and the engine
+waits for the next market event after such a reject.
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ class SpotAccount:
         if self.wallet is not None:
             self.wallet.apply(fill)
 
-    def on_report(self, report: Balances, orders: Iterable[Order]) -> None:
+    def on_report(self, report: Balances) -> None:
         if self.wallet is None:
             self.wallet = SpotWallet(self.instrument, 0, 0)
-        self.wallet.anchor(report, _open(orders), self.fee_rate)
+        self.wallet.anchor(report)
 
     def balances(self, ts: int, orders: Iterable[Order]) -> Balances | None:
         if self.wallet is None:
