@@ -241,6 +241,14 @@ class PaperSettings:
         " the front (ahead_first, optimistic) or all from the back (behind_first, pessimistic)",
         choices=("pro_rata", "ahead_first", "behind_first"),
     )
+    spot_base: float = setting(
+        0.01, "paper venue, spot instruments: starting base balance (e.g. BTC); a sell beyond the"
+        " free base is refused", lo=0,
+    )
+    spot_quote: float = setting(
+        1000.0, "paper venue, spot instruments: starting quote balance (e.g. USDT); a buy beyond"
+        " the free quote is refused", lo=0,
+    )
 
 
 @dataclass(frozen=True, slots=True)

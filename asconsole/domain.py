@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import math
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import Enum, IntEnum
 
 
@@ -81,6 +81,18 @@ class Instrument:
 
     def qty_str(self, lots: int) -> str:
         return _fmt(Decimal(lots) * Decimal(self.lot_size), self.lot_size)
+
+    def quote_units(self, amount: str | Decimal | float, rounding: str = ROUND_DOWN) -> int:
+        """A quote-currency amount (a spot balance) in notional units: one unit is tick x lot
+        of quote currency, so an order's cost is exactly price ticks x size lots. Rounded down
+        by default: a balance is never overstated."""
+        d = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+        unit = Decimal(self.tick_size) * Decimal(self.lot_size)
+        return int((d / unit).to_integral_value(rounding=rounding))
+
+    def quote_amount(self, units: int) -> float:
+        """Notional units back to quote currency (display, PnL)."""
+        return units * self.tick * self.lot
 
     def price(self, ticks: int) -> float:
         return ticks * self.tick
@@ -271,7 +283,21 @@ class Fill:
     leaves_qty: int = 0
 
 
-ExecEvent = OrderAck | OrderAmended | OrderRejected | OrderCanceled | Fill
+@dataclass(frozen=True, slots=True)
+class Balances:
+    """Spot balances of the traded pair: base in lots, quote in notional units
+    (`Instrument.quote_units`), each free and locked in open orders. A spot broker reports
+    them among its execution events (at start, after a reconnect, when they change); the
+    engine's snapshot carries its own view of them."""
+
+    ts: int
+    base_free: int
+    base_locked: int
+    quote_free: int
+    quote_locked: int
+
+
+ExecEvent = OrderAck | OrderAmended | OrderRejected | OrderCanceled | Fill | Balances
 
 
 @dataclass(slots=True)

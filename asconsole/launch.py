@@ -18,7 +18,12 @@ from asconsole.engine.runner import Runner
 from asconsole.fees import FeeSchedule
 from asconsole.recording.writer import Recorder, session_dir
 from asconsole.venues.base import Broker, Feed, VenueError
-from asconsole.venues.paper import PaperBroker, PaperExchange, fill_model_from_settings
+from asconsole.venues.paper import (
+    PaperBroker,
+    PaperExchange,
+    fill_model_from_settings,
+    paper_wallet,
+)
 from asconsole.venues.sim import SIM_BTCUSDT, SimFeed, params_from_settings
 
 SIM_NO_LIVE = (
@@ -131,7 +136,8 @@ def _assemble(settings: Settings, instrument: Instrument, clock: Clock, start: i
 
     fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
     fill_model = fill_model_from_settings(settings.paper, m.seed)
-    paper = PaperBroker(PaperExchange(instrument, fees, clock, fill_model))
+    wallet = paper_wallet(settings.paper, instrument)
+    paper = PaperBroker(PaperExchange(instrument, fees, clock, fill_model, wallet))
     runner = Runner(
         engine,
         feed,

@@ -25,6 +25,7 @@ from asconsole.book import Book
 from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
 from asconsole.config import Settings
 from asconsole.domain import (
+    Balances,
     BookDelta,
     BookSnapshot,
     Command,
@@ -40,11 +41,13 @@ from asconsole.domain import (
     Side,
     TimeInForce,
     Trade,
+    VenueKind,
     VenuePosition,
 )
 from asconsole.engine.orders import OrderManager, Target
 from asconsole.engine.portfolio import Portfolio
 from asconsole.engine.snapshot import OwnOrder, QuoteView, Snapshot
+from asconsole.engine.spot import SpotAccount
 from asconsole.estimators.calibration import Calibration
 from asconsole.fees import FeeSchedule
 from asconsole.models import make_model
@@ -92,7 +95,10 @@ class Engine:
         self.book = Book()
         self.portfolio = Portfolio(instrument)
         self.om = OrderManager(prefix, settings.quote.requote_ticks)
-        self.guards = build_guards(settings)
+        is_spot = instrument.kind is VenueKind.SPOT
+        self.spot = SpotAccount(settings, instrument, mode == "live") if is_spot else None
+        """Spot balances (None: a derivative, where margin rules instead)."""
+        self.guards = build_guards(settings, spot=is_spot)
         self.tick_filter = find_guard(self.guards, TickFilter)
         self.liquidation = find_guard(self.guards, LiquidationGuard)
         self._guard_states: dict[str, str] = {}
@@ -138,8 +144,13 @@ class Engine:
         self.journal(now, "note", {"text": text})
 
     def set_mode(self, mode: str, position: VenuePosition) -> None:
-        """Paper <-> live: the position is now the venue's; PnL counts from here."""
+        """Paper <-> live: the position is now the venue's; PnL counts from here. On spot what
+        the account holds is balances (reported as `Balances`), not a position to unwind:
+        inventory counts from here, and the balances bound it."""
         self.mode = mode
+        if self.spot is not None:
+            self.spot.set_mode(mode == "live")
+            position = VenuePosition(0)
         self.portfolio = Portfolio(self.instrument)
         self.portfolio.position = position.size
         if position.size:
@@ -195,8 +206,12 @@ class Engine:
         return []
 
     def on_exec(self, ev: ExecEvent) -> list[OrderAction]:
-        fill = self.om.on_exec(ev)
         now = self.clock.now()
+        if isinstance(ev, Balances):
+            if self.spot is not None:
+                self.spot.on_report(ev)
+            return self._decide(now)
+        fill = self.om.on_exec(ev)
         if fill is not None:
             self._on_fill(fill)
         elif isinstance(ev, OrderRejected):
@@ -209,6 +224,8 @@ class Engine:
 
     def _on_fill(self, f: Fill) -> None:
         self.portfolio.apply(f)
+        if self.spot is not None:
+            self.spot.on_fill(f)
         self.venue_liq_ticks = 0  # it was for the old position; the estimate holds until the next
         for g in self.guards:
             g.on_fill(f)
@@ -272,7 +289,11 @@ class Engine:
         return self.mark_ticks or self.book.mid_ticks()
 
     def _context(self, now: int) -> RiskContext:
-        mid = self.book.mid_ticks() * self.instrument.tick
+        mid_ticks = self.book.mid_ticks()
+        mid = mid_ticks * self.instrument.tick
+        spot = None
+        if self.spot is not None:
+            spot = self.spot.funds(self.om.live(), mid_ticks, self.order_lots)
         return RiskContext(
             now=now,
             mid=mid,
@@ -286,9 +307,10 @@ class Engine:
             base=self.instrument.base,
             entry=self.portfolio.entry * self.instrument.tick,
             mark=self._mark() * self.instrument.tick,
-            futures=self.cfg.market.futures,
+            futures=self.cfg.market.futures and self.spot is None,
             leverage=self.cfg.market.leverage,
             venue_liq=self.venue_liq_ticks * self.instrument.tick,
+            spot=spot,
         )
 
     def _decide(self, now: int) -> list[OrderAction]:
@@ -504,7 +526,7 @@ class Engine:
             buys=p.buys,
             sells=p.sells,
             volume=p.volume(),
-            leverage=self.cfg.market.leverage if self.cfg.market.futures else 1.0,
+            leverage=self.cfg.market.leverage if self.cfg.market.futures and self.spot is None else 1.0,
             guards=tuple(dataclasses.replace(g.status) for g in self.guards),
             liq_price=self.liquidation.liq_price,
             liq_left=self.liquidation.left if self.liquidation.liq_price else 0.0,
@@ -513,4 +535,5 @@ class Engine:
             flatten=self.flatten_state,
             paused=self.paused,
             pnl_history=tuple(self.pnl_history),
+            balances=self.spot.balances(now, self.om.live()) if self.spot is not None else None,
         )

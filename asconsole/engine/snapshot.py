@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from asconsole.domain import Instrument, Level
+from asconsole.domain import Balances, Instrument, Level
 from asconsole.risk.base import GuardStatus
 
 
@@ -100,3 +100,6 @@ class Snapshot:
     """Share of the entry-to-liquidation distance the mark has left (1 at entry, 0 at it)."""
     liq_source: str = ""
     """"venue" (reported) or "estimate" (isolated-margin formula)."""
+    balances: Balances | None = None
+    """Spot: free and locked base (lots) and quote (notional units); None for derivatives, or
+    while a live venue has not reported them."""

@@ -17,7 +17,7 @@ from asconsole.domain import Command, CommandKind, Instrument, MarketEvent
 from asconsole.engine.driver import Driver
 from asconsole.engine.engine import TUNABLE, Engine
 from asconsole.fees import FeeSchedule
-from asconsole.venues.paper import PaperExchange
+from asconsole.venues.paper import PaperExchange, paper_wallet
 
 SKIPPED = (CommandKind.GO_LIVE, CommandKind.GO_PAPER)
 
@@ -80,7 +80,8 @@ class WhatIf:
         self.clock = EventClock(start_ns)
         self.engine = Engine(self.settings, instrument, self.clock, prefix="whatif")
         fees = FeeSchedule(self.settings.fees.maker, self.settings.fees.taker)
-        self.exchange = PaperExchange(instrument, fees, self.clock)
+        wallet = paper_wallet(self.settings.paper, instrument)
+        self.exchange = PaperExchange(instrument, fees, self.clock, wallet=wallet)
         self.driver = Driver(self.engine, self.exchange, self.clock)
 
     def market(self, ev: MarketEvent) -> None:

@@ -3,7 +3,8 @@
 Every line is one JSON object with `k` (kind) and `t` (ns since the epoch). Field names are
 short because a day of BTCUSDT is millions of lines; the table below is the whole schema.
 Version 2 added our order actions (`place`, `amend`, `cancel`, `cancel_all`) and gzip
-segments; a version 1 log is a version 2 log without them, so both are read.
+segments; a version 1 log is a version 2 log without them, so both are read. `balance` (a
+spot venue's balances) was added to version 2 later: a log without it reads the same.
 
 A live run also records when its engine took each input, where that differs from the input's
 own time (`lag`, ns after `t`), every timer tick (`timer`) and every paper/live switch
@@ -17,6 +18,7 @@ from typing import Any
 
 from asconsole.domain import (
     AmendOrder,
+    Balances,
     BookDelta,
     BookSnapshot,
     CancelAll,
@@ -63,6 +65,10 @@ SCHEMA: dict[str, tuple[type, tuple[tuple[str, str], ...]]] = {
             ("lv", "leaves_qty"),
         ),
     ),
+    "balance": (
+        Balances,
+        (("bf", "base_free"), ("bl", "base_locked"), ("qf", "quote_free"), ("ql", "quote_locked")),
+    ),
     "cmd": (Command, (("cmd", "kind"), ("name", "name"), ("v", "value"), ("src", "source"))),
     # Our order actions carry no time of their own: `t` is when the engine emitted them.
     "place": (
@@ -88,7 +94,7 @@ MODE = "mode"
 MARKET_KINDS = frozenset({"book", "delta", "trade", "mark", "feed"})
 MARKET_TEXT_FREE = frozenset({"book", "delta", "trade", "mark"})
 """Kinds with no free text, which the recorder need not scan for secrets."""
-EXEC_KINDS = frozenset({"ack", "amended", "reject", "canceled", "fill"})
+EXEC_KINDS = frozenset({"ack", "amended", "reject", "canceled", "fill", "balance"})
 ACTION_KINDS = frozenset({"place", "amend", "cancel", "cancel_all"})
 
 

@@ -18,6 +18,7 @@ from asconsole.risk.inventory import InventoryLimits
 from asconsole.risk.liquidation import LiquidationGuard
 from asconsole.risk.max_loss import MaxLoss
 from asconsole.risk.regime import RegimeFilter
+from asconsole.risk.spot_balance import SpotBalance
 from asconsole.risk.spread_bounds import SpreadBounds
 from asconsole.risk.stale import StaleData
 from asconsole.risk.tick_filter import TickFilter
@@ -25,14 +26,17 @@ from asconsole.risk.tick_filter import TickFilter
 G = TypeVar("G", bound=Guard)
 
 
-def build_guards(settings: Settings) -> list[Guard]:
+def build_guards(settings: Settings, spot: bool = False) -> list[Guard]:
+    """`spot`: the instrument is spot, which adds the balance guard (no leverage, no shorts)."""
     r, q = settings.risk, settings.quote
+    balance: list[Guard] = [SpotBalance()] if spot else []
     return [
         MaxLoss(r.max_loss_dollar),
         StaleData(r.stale_data_s),
         TickFilter(r.tick_filter, r.tick_max_sigmas, r.tick_min_move_bps, r.tick_confirm),
         LiquidationGuard(r.liquidation_threshold, r.maintenance_margin, r.liquidation_reduce),
         InventoryLimits(r.inventory_soft, r.inventory_hard),
+        *balance,
         Displacement(r.displacement_bps, r.displacement_window_s, r.displacement_widen,
                      r.displacement_pull_bps),
         RegimeFilter(r.regime_filter, r.regime_bar_s, r.regime_period, r.regime_widen_adx,

@@ -39,6 +39,28 @@ class GuardStatus:
     trips: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class SpotFunds:
+    """What a spot account can still trade: free balances, what our own quotes already lock
+    (a re-quote releases it first), and what one more quote on each side needs. Base in lots,
+    quote in notional units (`Instrument.quote_units`)."""
+
+    base_free: int
+    quote_free: int
+    ask_locked: int
+    """Base our quoting ask locks."""
+    bid_locked: int
+    """Quote our quoting bid locks."""
+    sell_need: int
+    """Base one ask needs (the order size)."""
+    buy_need: int
+    """Quote one bid needs: the order size at the mid, fee included."""
+    quote: str
+    """Quote currency, for display (USDT)."""
+    unit: float
+    """Quote currency per notional unit (tick x lot)."""
+
+
 @dataclass(slots=True)
 class RiskContext:
     now: int
@@ -64,6 +86,8 @@ class RiskContext:
     leverage: float = 1.0
     venue_liq: float = 0.0
     """Liquidation price the venue reported for the open position, dollars; 0 = none."""
+    spot: SpotFunds | None = None
+    """Spot balances; None for derivatives, or on spot while the venue has not reported them."""
 
 
 @dataclass(slots=True)

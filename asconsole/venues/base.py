@@ -54,7 +54,12 @@ class Broker(Protocol):
         `OrderRejected` events. Raises `VenueError` only when the broker itself is unusable."""
         ...
 
-    def exec_events(self) -> AsyncIterator[ExecEvent]: ...
+    def exec_events(self) -> AsyncIterator[ExecEvent]:
+        """Acks, rejects, cancels and fills. A spot broker also reports the pair's balances
+        here as `Balances` events: once at start, after every reconnect, and whenever the
+        venue says they changed; the engine limits each side of its quote by them (spot has
+        no leverage and no short selling). Derivative brokers send none."""
+        ...
 
     async def open_orders(self) -> list[VenueOrder]:
         """What the venue says is working now (for reconciliation at start and reconnect)."""

@@ -17,6 +17,11 @@ Queue model (one resting order against the L2 data; our orders are not in that d
 - market and IOC orders sweep the opposite levels as taker (price impact) and pay the taker
   fee; the lots they take stay gone from this venue's book until the data updates the level.
 
+Spot instruments trade against a `SpotWallet` (starting balances from `[paper] spot_base` and
+`spot_quote`): like the venue, it refuses with "insufficient balance" a sell beyond the free
+base and a buy beyond the free quote, counting what resting orders already lock (a buy locks
+its cost and fee, a market buy the cost of sweeping the book now).
+
 Latency: each request (entry, amend, cancel) reaches the venue after a fixed delay plus a
 seeded uniform jitter, and is acted on only then, against the book of that moment; so a
 cancel can arrive after the fill it meant to avoid. Requests keep their order (one
@@ -41,6 +46,7 @@ from asconsole.book import Book
 from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
 from asconsole.domain import (
     AmendOrder,
+    Balances,
     BookDelta,
     BookSnapshot,
     CancelAll,
@@ -58,10 +64,12 @@ from asconsole.domain import (
     Side,
     TimeInForce,
     Trade,
+    VenueKind,
     VenueOrder,
     VenuePosition,
 )
 from asconsole.fees import FeeSchedule
+from asconsole.wallet import SpotWallet, fee_hold
 
 CANCEL_POLICIES = ("pro_rata", "ahead_first", "behind_first")
 
@@ -104,6 +112,14 @@ def fill_model_from_settings(paper: object, seed: int) -> FillModel:
     )
 
 
+def paper_wallet(paper: object, instrument: Instrument) -> SpotWallet | None:
+    """The paper venue's spot wallet from the `[paper]` settings; None for derivatives (their
+    margin is not modelled)."""
+    if instrument.kind is not VenueKind.SPOT:
+        return None
+    return SpotWallet.of(instrument, getattr(paper, "spot_base"), getattr(paper, "spot_quote"))
+
+
 @dataclass(slots=True)
 class _Resting:
     client_id: str
@@ -128,8 +144,12 @@ class PaperExchange:
         fees: FeeSchedule,
         clock: Clock,
         model: FillModel = NO_LATENCY,
+        wallet: SpotWallet | None = None,
     ) -> None:
         self.instrument = instrument
+        self.wallet = wallet
+        """Spot balances (None: no balance limit)."""
+        self._start_wallet = (wallet.base, wallet.quote) if wallet else (0, 0)
         self.fees = fees
         self.clock = clock
         self.model = model
@@ -213,6 +233,8 @@ class PaperExchange:
             qty = min(qty, abs(self.position))
         if qty < self.instrument.min_qty_lots:
             return [OrderRejected(now, a.client_id, "quantity below the minimum")]
+        if self.wallet is not None and not self._affordable(a, qty):
+            return [OrderRejected(now, a.client_id, "insufficient balance")]
         if a.tif in (TimeInForce.MARKET, TimeInForce.IOC):
             limit = None if a.tif is TimeInForce.MARKET else a.price
             return [OrderAck(now, a.client_id), *self._sweep(a.client_id, a.side, qty, limit, now)]
@@ -236,6 +258,12 @@ class PaperExchange:
             return [OrderRejected(now, a.client_id, "post-only amend would take liquidity", "amend")]
         if a.qty <= o.filled:
             return [OrderRejected(now, a.client_id, "amend below filled quantity", "amend")]
+        if self.wallet is not None:
+            rate = self.fees.maker
+            old = SpotWallet.hold(o.side, o.price, o.leaves, rate)
+            new = SpotWallet.hold(o.side, a.price, a.qty - o.filled, rate)
+            if not self._covers(new[0] - old[0], new[1] - old[1]):
+                return [OrderRejected(now, a.client_id, "insufficient balance", "amend")]
         if a.price != o.price or a.qty > o.qty:
             o.ahead = o.shown = self.book.size_at(o.side is Side.BUY, a.price)
         o.price, o.qty = a.price, a.qty
@@ -265,6 +293,49 @@ class PaperExchange:
             out.append(OrderCanceled(now, cid, "rest of IOC order not filled"))
         return out
 
+    # --- spot balances ---------------------------------------------------------------------
+
+    def balances(self) -> Balances | None:
+        """Free and locked spot balances now (None: no wallet)."""
+        if self.wallet is None:
+            return None
+        return self.wallet.balances(self.clock.now(), self._open(), self.fees.maker)
+
+    def _open(self) -> list[tuple[Side, int, int]]:
+        return [(o.side, o.price, o.leaves) for o in self.orders.values()]
+
+    def _covers(self, base: int, quote: int) -> bool:
+        free = self.balances()
+        return free is None or (base <= free.base_free and quote <= free.quote_free)
+
+    def _affordable(self, a: PlaceOrder, qty: int) -> bool:
+        """What the order could spend is free: its size in base for a sell; for a buy its cost
+        at the limit (market: the cost of sweeping the book now) plus the fee."""
+        if a.side is Side.SELL:
+            return self._covers(qty, 0)
+        if a.tif is TimeInForce.MARKET:
+            cost = self._sweep_cost(qty)
+            return self._covers(0, cost + fee_hold(cost, self.fees.taker))
+        rate = self.fees.maker if a.tif is TimeInForce.POST_ONLY else max(self.fees.maker, self.fees.taker)
+        return self._covers(*SpotWallet.hold(a.side, a.price, qty, rate))
+
+    def _sweep_cost(self, qty: int) -> int:
+        """Quote units a market buy of `qty` pays against the asks now."""
+        cost = 0
+        for price, size in self.book.levels(False, 1_000):
+            take = min(qty, size)
+            cost += price * take
+            qty -= take
+            if qty <= 0:
+                break
+        return cost
+
+    def reset_account(self) -> None:
+        """Flat, with the starting balances again."""
+        self.position = 0
+        if self.wallet is not None:
+            self.wallet.base, self.wallet.quote = self._start_wallet
+
     @staticmethod
     def _beyond(side: Side, price: int, limit: int) -> bool:
         return price > limit if side is Side.BUY else price < limit
@@ -275,7 +346,10 @@ class PaperExchange:
         self._fill_seq += 1
         self.position += qty * side
         fee = self.fees.fee(self.instrument.notional(price, qty), maker)
-        return Fill(now, cid, side, price, qty, fee, maker, f"paper-{self._fill_seq}", leaves)
+        fill = Fill(now, cid, side, price, qty, fee, maker, f"paper-{self._fill_seq}", leaves)
+        if self.wallet is not None:
+            self.wallet.apply(fill)
+        return fill
 
     # --- market --------------------------------------------------------------------------
 
@@ -410,7 +484,7 @@ class PaperBroker:
     def reset(self) -> None:
         """Start over flat with nothing working (back from live: the paper book is virtual)."""
         self.exchange.close("reset")
-        self.exchange.position = 0
+        self.exchange.reset_account()
         while not self._events.empty():
             self._events.get_nowait()
 

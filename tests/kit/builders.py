@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from asconsole import config
 from asconsole.clock import NS_PER_S, EventClock
-from asconsole.domain import BookSnapshot, MarketEvent
+from asconsole.domain import BookSnapshot, Instrument, MarketEvent, VenueKind
 from asconsole.engine.driver import Driver
 from asconsole.engine.engine import Engine
 from asconsole.fees import FeeSchedule
-from asconsole.venues.paper import PaperExchange
+from asconsole.venues.paper import PaperExchange, paper_wallet
 from asconsole.venues.sim import SIM_BTCUSDT, SimMarket, SimParams
 
 INST = SIM_BTCUSDT
+SPOT = dataclasses.replace(SIM_BTCUSDT, kind=VenueKind.SPOT)
+"""The simulated BTCUSDT as a spot pair: no leverage, no shorts, limited by balances."""
 T0 = 1_767_225_600 * NS_PER_S  # 2026-01-01T00:00:00Z: a frozen, readable clock for snapshots
 
 
@@ -39,12 +42,16 @@ class Rig:
                 break
 
 
-def rig(seed: int = 7, settings: config.Settings | None = None, **sim: object) -> Rig:
-    """Engine + paper exchange + seeded sim market on an event clock starting at T0."""
+def rig(
+    seed: int = 7, settings: config.Settings | None = None, instrument: Instrument = INST, **sim: object
+) -> Rig:
+    """Engine + paper exchange + seeded sim market on an event clock starting at T0 (a spot
+    instrument trades against the `[paper]` starting balances)."""
     s = settings or config.Settings()
     clock = EventClock(T0)
-    engine = Engine(s, INST, clock, prefix="t")
-    exchange = PaperExchange(INST, FeeSchedule(s.fees.maker, s.fees.taker), clock)
+    engine = Engine(s, instrument, clock, prefix="t")
+    fees = FeeSchedule(s.fees.maker, s.fees.taker)
+    exchange = PaperExchange(instrument, fees, clock, wallet=paper_wallet(s.paper, instrument))
     driver = Driver(engine, exchange, clock)
-    market = SimMarket(SimParams(seed=seed, **sim), INST, start_ts=T0).events()  # type: ignore[arg-type]
+    market = SimMarket(SimParams(seed=seed, **sim), instrument, start_ts=T0).events()  # type: ignore[arg-type]
     return Rig(s, clock, engine, exchange, driver, market)

@@ -4,7 +4,8 @@ Quotes go out as LIMIT_MAKER (post-only) orders whose newClientOrderId is the do
 client id; MEXC has no amend, so an amend is refused and the order manager cancels and
 places instead. REST replies and private pushes both feed one `OrderLedger`, which makes
 every ack, cancel and fill happen once. Spot has no leverage and no shorting: the position is
-the base balance, and `balances()` gives both balances for the inventory guards."""
+the base balance, and the balances of both assets go to the engine as `Balances` events (at
+start, after a reconnect, on every account push) for its balance guard."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import aiohttp
 from asconsole.clock import NS_PER_MS, Clock
 from asconsole.domain import (
     AmendOrder,
+    Balances,
     CancelAll,
     CancelOrder,
     ExecEvent,
@@ -301,6 +303,20 @@ class MexcBroker:
         self._balances = {
             b["asset"]: Balance(Decimal(b["free"]), Decimal(b["locked"])) for b in raw["balances"]
         }
+        self._report_balances()
+
+    def _report_balances(self) -> None:
+        """The pair's balances to the engine, in lots and notional units (rounded down)."""
+        b, ins = self.balances(), self.instrument
+        self._emit([
+            Balances(
+                self._now(),
+                ins.qty_lots(b.base.free, ROUND_DOWN),
+                ins.qty_lots(b.base.locked, ROUND_DOWN),
+                ins.quote_units(b.quote.free),
+                ins.quote_units(b.quote.locked),
+            )
+        ])
 
     async def _reconcile(self) -> None:
         """After the user stream reconnects: balances, trades missed while it was down (the
@@ -361,6 +377,8 @@ class MexcBroker:
         elif body == "privateAccount":
             a = push.privateAccount
             self._balances[a.vcoinName] = Balance(Decimal(a.balanceAmount), Decimal(a.frozenAmount))
+            if a.vcoinName in (self.instrument.base, self.instrument.quote):
+                self._report_balances()
 
     def _on_stream_down(self, reason: str) -> None:
         log.warning("MEXC: %s", reason)
