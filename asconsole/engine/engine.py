@@ -389,7 +389,7 @@ class Engine:
 
     # --- output ----------------------------------------------------------------------------
 
-    def snapshot(self, lag_ms: float = 0.0, depth: int = 10) -> Snapshot:
+    def snapshot(self, lag_ms: float = 0.0, depth: int = 25) -> Snapshot:
         now = self.clock.now()
         p = self.portfolio
         mark = self._mark()
@@ -436,4 +436,12 @@ class Engine:
             flatten=self.flatten_state,
             paused=self.paused,
             pnl_history=tuple(self.pnl_history),
+            gamma=self.gamma,
+            order_lots=self.order_lots,
+            inventory_soft=round(self.cfg.risk.inventory_soft * self.order_lots),
+            inventory_hard=round(self.cfg.risk.inventory_hard * self.order_lots),
+            margin=(abs(p.position) * p.entry * p.unit / self.cfg.market.leverage
+                    if self.cfg.market.futures else 0.0),
+            closes=p.closes,
+            wins=p.wins,
         )

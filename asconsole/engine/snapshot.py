@@ -94,3 +94,17 @@ class Snapshot:
     """Kill-switch progress: "", "cancelling", "closing n/N", "flat", or an error."""
     paused: bool
     pnl_history: tuple[float, ...] = ()
+    gamma: float = 0.0
+    """Risk aversion in use (the console's +/- keys change it)."""
+    order_lots: int = 0
+    """Order size in use, lots (the console's [/] keys change it)."""
+    inventory_soft: int = 0
+    """Inventory limits in lots (0 = none), drawn as a gauge."""
+    inventory_hard: int = 0
+    margin: float = 0.0
+    """Isolated margin held by the position, dollars (0 = spot or flat)."""
+    liquidation: float = 0.0
+    """Liquidation price, dollars (0 = unknown: spot, flat, or not computed)."""
+    closes: int = 0
+    """Fills that closed part of a position; `wins` of them closed at a profit."""
+    wins: int = 0
