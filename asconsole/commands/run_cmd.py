@@ -1,4 +1,9 @@
-"""`asconsole run` (the default): the console on a live engine."""
+"""`asconsole run` (the default): the console on a live engine.
+
+If the console crashes, Textual restores the terminal and prints the traceback; the reason
+is also written to `crash.txt` in the session directory and becomes the session's exit
+reason, so it survives a closed terminal.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ import sys
 
 from asconsole.clock import WallClock
 from asconsole.commands.common import load_settings, settings_flags
+
+CRASH_FILE = "crash.txt"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args)
     launch = build(settings, WallClock(), record=not args.no_record)
-    app = AsconsoleApp(launch.runner, refresh_hz=settings.ui.refresh_hz)
+    app = AsconsoleApp(launch.runner, settings.ui)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -35,10 +42,20 @@ def run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(main())
     finally:
+        reason = app.exit_reason or "console closed"
+        if app.crash_report:
+            reason = "console crashed: " + app.crash_report.strip().splitlines()[-1]
         if launch.recorder is not None:
-            launch.recorder.close(WallClock().now(), app.exit_reason or "console closed")
+            if app.crash_report:
+                (launch.recorder.path / CRASH_FILE).write_text(app.crash_report, encoding="utf-8")
+            launch.recorder.close(WallClock().now(), reason)
     if launch.recorder is not None:
         print(f"session recorded in {launch.recorder.path}")
+        if app.crash_report:
+            print(f"asconsole: {reason} (details in {launch.recorder.path / CRASH_FILE})",
+                  file=sys.stderr)
+    if app.crash_report:
+        return 1
     if app.exit_reason.startswith("engine error"):
         print(f"asconsole: {app.exit_reason}", file=sys.stderr)
         return 1

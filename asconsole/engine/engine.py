@@ -107,6 +107,7 @@ class Engine:
         self.quote: QuoteView | None = None
         self.log: deque[str] = deque(maxlen=50)
         self.pnl_history: deque[float] = deque(maxlen=120)
+        self.mid_history: deque[float] = deque(maxlen=120)
         self._last_pnl_sample = 0
         self._last_reasons: tuple[str, ...] = ()
         self.stopped = False
@@ -229,6 +230,7 @@ class Engine:
         if now - self._last_pnl_sample >= NS_PER_S:
             self._last_pnl_sample = now
             self.pnl_history.append(self.portfolio.total(self._mark()))
+            self.mid_history.append(self.book.mid_ticks() * self.instrument.tick)
         return self._decide(now)
 
     # --- decisions -------------------------------------------------------------------------
@@ -436,6 +438,7 @@ class Engine:
             flatten=self.flatten_state,
             paused=self.paused,
             pnl_history=tuple(self.pnl_history),
+            mid_history=tuple(self.mid_history),
             gamma=self.gamma,
             order_lots=self.order_lots,
             inventory_soft=round(self.cfg.risk.inventory_soft * self.order_lots),

@@ -94,6 +94,9 @@ class Snapshot:
     """Kill-switch progress: "", "cancelling", "closing n/N", "flat", or an error."""
     paused: bool
     pnl_history: tuple[float, ...] = ()
+    """Total PnL sampled once a second (oldest first)."""
+    mid_history: tuple[float, ...] = ()
+    """Mid price sampled with the PnL (0 while there is no book)."""
     gamma: float = 0.0
     """Risk aversion in use (the console's +/- keys change it)."""
     order_lots: int = 0

@@ -9,6 +9,8 @@ from textual.widgets import Static
 from asconsole.engine.snapshot import Snapshot
 
 STATE_STYLE = {"ok": "green", "warn": "yellow", "tripped": "bold red"}
+SEVERITY = {"tripped": 0, "warn": 1, "ok": 2}
+"""Rows are ordered by this, so tripped and warning guards stay visible in a short pane."""
 
 
 class RiskPane(Static):
@@ -21,7 +23,7 @@ class RiskPane(Static):
         t.add_column(width=12, no_wrap=True)
         t.add_column(width=7, no_wrap=True)
         t.add_column(no_wrap=True, overflow="ellipsis")
-        for g in s.guards:
+        for g in sorted(s.guards, key=lambda g: SEVERITY[g.state.value]):
             state = g.state.value
             detail = f"{g.value} / {g.threshold}" + (f" {g.reason}" if g.reason else "")
             t.add_row(g.name, Text(state.upper(), style=STATE_STYLE[state]), detail)
