@@ -11,6 +11,7 @@ operator as a notification and a line in the log pane, never as a traceback on t
 from __future__ import annotations
 
 import traceback
+from functools import partial
 from typing import Any, Protocol
 
 from textual.app import App, ComposeResult, SystemCommand
@@ -356,4 +357,4 @@ class AsconsoleApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         for title, help_text, action in PALETTE:
-            yield SystemCommand(title, help_text, lambda a=action: self.run_action(a))
+            yield SystemCommand(title, help_text, partial(self.call_later, self.run_action, action))

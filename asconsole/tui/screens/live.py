@@ -1,15 +1,20 @@
 """Going live: a dialog that names what is about to trade for real and needs the word
-`live` typed, so live trading is never entered by a stray key."""
+`live` typed, so live trading is never entered by a stray key.
+
+The word is read from key events, not from an `Input`: a text field would swallow printable
+keys, and the kill switch `f` must act on every screen.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 CONFIRM_WORD = "live"
 
@@ -35,6 +40,7 @@ class LiveConfirmScreen(ModalScreen[bool]):
     LiveConfirmScreen > Vertical { width: 64; max-width: 100%; height: auto;
                                    border: heavy $error; padding: 0 1; background: $surface; }
     LiveConfirmScreen #terms { margin: 1 0; }
+    LiveConfirmScreen #word { text-style: bold; }
     LiveConfirmScreen #why { color: $error; height: auto; }
     """
     BINDINGS = [Binding("escape", "cancel", "stay in paper")]
@@ -42,6 +48,7 @@ class LiveConfirmScreen(ModalScreen[bool]):
     def __init__(self, terms: LiveTerms) -> None:
         super().__init__()
         self.terms = terms
+        self.typed = ""
 
     def compose(self) -> ComposeResult:
         t = self.terms
@@ -55,15 +62,27 @@ class LiveConfirmScreen(ModalScreen[bool]):
                 id="terms",
             )
             yield Static(f"Type [b]{CONFIRM_WORD}[/b] and press enter; esc stays in paper.")
-            yield Input(placeholder=CONFIRM_WORD, id="word")
+            yield Static("> ▏", id="word")
             yield Static("", id="why")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip() == CONFIRM_WORD:
-            self.dismiss(True)
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            self._submit()
+        elif event.key == "backspace":
+            self.typed = self.typed[:-1]
+        elif event.is_printable and event.character and len(self.typed) < 16:
+            self.typed += event.character
         else:
-            self.query_one("#why", Static).update(f"type exactly '{CONFIRM_WORD}' to go live")
-            event.input.value = ""
+            return
+        event.stop()
+        self.query_one("#word", Static).update(f"> {self.typed}▏")
+
+    def _submit(self) -> None:
+        if self.typed.strip() == CONFIRM_WORD:
+            self.dismiss(True)
+            return
+        self.query_one("#why", Static).update(f"type exactly '{CONFIRM_WORD}' to go live")
+        self.typed = ""
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -1,0 +1,49 @@
+"""Apps for the console tests: a seeded market on a frozen event clock, the shipped themes
+only (never the user's), and a controller that can go live for the dialog tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from asconsole.config import UISettings
+from asconsole.domain import Command, CommandKind
+from asconsole.tui.app import AsconsoleApp
+from asconsole.tui.themes import load_themes
+from tests.kit.builders import rig
+from tests.kit.controller import SteppedController
+
+SHIPPED_THEMES = Path(__file__).resolve().parents[2] / "themes"
+
+
+class LiveController(SteppedController):
+    """A venue that allows live trading: records GO_LIVE / GO_PAPER and switches the mode the
+    snapshots show, as a real venue's runner would."""
+
+    live_refusal = ""
+
+    def submit(self, cmd: Command) -> None:
+        if cmd.kind in (CommandKind.GO_LIVE, CommandKind.GO_PAPER):
+            self.rig.engine.mode = "live" if cmd.kind is CommandKind.GO_LIVE else "paper"
+        super().submit(cmd)
+
+
+def make_app(
+    seconds: float = 90,
+    seed: int = 7,
+    theme: str = "dark",
+    controller: type[SteppedController] = SteppedController,
+    theme_dirs: list[Path] | None = None,
+    **ui: object,
+) -> tuple[AsconsoleApp, SteppedController]:
+    """A seeded market run for `seconds` of event time; the clock then stands still."""
+    ctl = controller(rig(seed=seed))
+    ctl.advance(seconds)
+    settings = UISettings(theme=theme, **ui)  # type: ignore[arg-type]
+    themes = load_themes(theme_dirs if theme_dirs is not None else [SHIPPED_THEMES])
+    return AsconsoleApp(ctl, settings, themes=themes), ctl
+
+
+def make_position(ctl: SteppedController) -> None:
+    """Run the seeded market until the engine holds a position."""
+    while ctl.rig.engine.portfolio.position == 0:
+        ctl.advance(10)
