@@ -281,7 +281,7 @@ class AsconsoleApp(App[int]):
     def action_quit_console(self) -> None:
         snap = self.shown
         if not self.engine_running:
-            self.exit(1 if self.exit_reason.startswith("engine error") else 0)
+            self.exit(return_code=1 if self.exit_reason.startswith("engine error") else 0)
         elif snap is not None and snap.position:
             inst = snap.instrument
             pos = f"{'long' if snap.position > 0 else 'short'} {inst.qty_str(abs(snap.position))} {inst.base}"

@@ -50,10 +50,15 @@ class Pane(Widget):
         except Exception as exc:  # a drawing bug must not take the console down
             if not self._failing:
                 self._failing = True
-                self.post_message(self.DrawFailed(self, exc))
+                # Built later, from this pane: made here, its sender would be the screen
+                # that is rendering, and the message would stop there instead of reaching the app.
+                self.call_later(self._draw_failed, exc)
             return Text(f"cannot draw {self.border_title}: {exc}", no_wrap=True)
         self._failing = False
         return out
+
+    def _draw_failed(self, exc: Exception) -> None:
+        self.post_message(self.DrawFailed(self, exc))
 
     def draw(self, s: Snapshot, width: int, height: int) -> RenderableType:
         raise NotImplementedError

@@ -1,0 +1,104 @@
+"""Problems reach the operator on the screen (a notification and a log line), never as a
+traceback that breaks it; a crash leaves its reason for the session directory."""
+
+import asyncio
+
+import pytest
+
+from asconsole.tui.widgets.log import LogPane
+from asconsole.tui.widgets.quotes import QuotesPane
+from tests.tui.apps import make_app
+
+SIZE = (80, 24)
+
+
+def notes(app):
+    return [str(n.message) for n in app._notifications]
+
+
+def log_lines(app):
+    return [e.text for e in app.query_one(LogPane).entries]
+
+
+def test_a_pane_that_cannot_draw_is_reported_once_and_the_rest_keeps_working(monkeypatch):
+    def broken(self, s, width, height):
+        raise ValueError("bad number")
+
+    monkeypatch.setattr(QuotesPane, "draw", broken)
+
+    async def go():
+        app, ctl = make_app(5)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(0.2)
+            ctl.advance(1)
+            await pilot.pause(0.3)
+            assert app.is_running
+            failures = [m for m in notes(app) if "cannot draw" in m and "bad number" in m]
+            assert len(failures) == 1
+            assert any("bad number" in line for line in log_lines(app))
+            await pilot.press("p")  # keys still work
+        assert ctl.commands and ctl.rig.engine.paused
+
+    asyncio.run(go())
+
+
+def test_an_engine_failure_is_shown_and_q_then_closes_with_an_error_code():
+    async def go():
+        app, ctl = make_app(5)
+
+        async def fail() -> str:
+            raise RuntimeError("feed exploded")
+
+        ctl.run = fail  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(0.2)
+            assert app.is_running
+            assert any("engine error: feed exploded" in m for m in notes(app))
+            assert any("feed exploded" in line for line in log_lines(app))
+            await pilot.press("q")
+            await pilot.pause()
+        assert app.return_code == 1
+
+    asyncio.run(go())
+
+
+def test_a_crash_keeps_its_traceback_for_the_session_directory():
+    async def go():
+        app, _ = make_app(5)
+        with pytest.raises(ZeroDivisionError):
+            async with app.run_test(size=SIZE) as pilot:
+                app.call_later(lambda: 1 / 0)
+                await pilot.pause(0.2)
+        return app
+
+    app = asyncio.run(go())
+    assert "ZeroDivisionError" in app.crash_report and "Traceback" in app.crash_report
+    assert app.return_code == 1
+
+
+def test_a_bad_theme_file_is_named_and_the_default_is_used(tmp_path):
+    from tests.tui.apps import SHIPPED_THEMES
+
+    (tmp_path / "broken.toml").write_text('name = "broken"\n[colors]\nprimary = "not-a-colour"\n')
+
+    async def go():
+        app, _ = make_app(5, theme="broken", theme_dirs=[SHIPPED_THEMES, tmp_path])
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.theme == "dark"
+            assert any("broken.toml" in m and "not a colour" in m for m in notes(app))
+            assert any("theme 'broken' not found" in m for m in notes(app))
+            assert any("broken.toml" in line for line in log_lines(app))
+
+    asyncio.run(go())
+
+
+def test_no_color_chooses_the_monochrome_theme(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def go():
+        app, _ = make_app(5, theme="light")
+        async with app.run_test(size=SIZE):
+            assert app.theme == "monochrome"
+
+    asyncio.run(go())
