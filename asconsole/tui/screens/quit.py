@@ -21,7 +21,7 @@ class QuitChoice(str, Enum):
 class QuitScreen(ModalScreen[QuitChoice]):
     DEFAULT_CSS = """
     QuitScreen { align: center middle; }
-    QuitScreen > Vertical { width: 64; max-width: 100%; height: auto;
+    QuitScreen > Vertical { width: 72; max-width: 100%; height: auto;
                             border: round $warning; padding: 0 1; background: $surface; }
     QuitScreen Horizontal { height: auto; margin-top: 1; }
     QuitScreen Button { margin-right: 1; }
@@ -40,11 +40,12 @@ class QuitScreen(ModalScreen[QuitChoice]):
         with Vertical():
             yield Static(
                 f"[b]Quit with {self.position} open?[/b]\n"
+                "c closes it first (kill switch), k leaves it open on the venue.\n"
                 "Working orders are cancelled either way."
             )
             with Horizontal():
-                yield Button("c: close position, then quit", id="flatten", variant="warning")
-                yield Button("k: keep position, quit", id="leave")
+                yield Button("c: close, quit", id="flatten", variant="warning")
+                yield Button("k: keep, quit", id="leave")
                 yield Button("esc: stay", id="stay", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
