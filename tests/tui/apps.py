@@ -27,15 +27,21 @@ class LiveController(SteppedController):
         super().submit(cmd)
 
 
+TICK = 0.1
+"""Seconds a test waits for the console to show a change: three frames at 30 Hz."""
+
+
 def make_app(
-    seconds: float = 90,
+    seconds: float = 30,
     seed: int = 7,
     theme: str = "dark",
     controller: type[SteppedController] = SteppedController,
     theme_dirs: list[Path] | None = None,
     **ui: object,
 ) -> tuple[AsconsoleApp, SteppedController]:
-    """A seeded market run for `seconds` of event time; the clock then stands still."""
+    """A seeded market run for `seconds` of event time; the clock then stands still. The
+    console refreshes at 30 Hz unless told otherwise, so tests wait less."""
+    ui.setdefault("refresh_hz", 30)
     ctl = controller(rig(seed=seed))
     ctl.advance(seconds)
     settings = UISettings(theme=theme, **ui)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from asconsole.tui.screens.live import LiveConfirmScreen
 from asconsole.tui.screens.quit import QuitScreen
 from asconsole.tui.widgets.log import LogPane
 from asconsole.tui.widgets.status import StatusBar
-from tests.tui.apps import LiveController, make_app, make_position
+from tests.tui.apps import TICK, LiveController, make_app, make_position
 
 SIZE = (80, 24)
 
@@ -41,7 +41,7 @@ def test_pause_resume_flatten_and_quit_drive_the_engine():
             await pilot.press("f")
             assert engine.portfolio.position == 0 and engine.flatten_state == "flat"
             assert engine.paused and not ctl.rig.exchange.orders
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             await pilot.press("q")  # flat now: no question
             await pilot.pause()
         assert kinds(ctl) == [CommandKind.PAUSE, CommandKind.RESUME, CommandKind.FLATTEN, CommandKind.QUIT]
@@ -93,11 +93,11 @@ def test_going_live_needs_the_word_live_and_names_what_will_trade():
             assert app.screen is screen and ctl.commands == []  # a wrong word does nothing
             assert "type exactly 'live'" in str(screen.query_one("#why").content)
             await pilot.press("l", "i", "v", "e", "enter")
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             assert kinds(ctl) == [CommandKind.GO_LIVE]
             assert app.screen.has_class("-live") and app.query_one(StatusBar).has_class("-live")
             await pilot.press("l")  # back to paper: no dialog
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             assert not isinstance(app.screen, LiveConfirmScreen)
             assert kinds(ctl) == [CommandKind.GO_LIVE, CommandKind.GO_PAPER]
             assert not app.screen.has_class("-live")
@@ -122,7 +122,7 @@ def test_quit_with_a_position_can_leave_it_open():
         app, ctl = make_app()
         make_position(ctl)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             await pilot.press("q")
             assert isinstance(app.screen, QuitScreen)
             assert "Working orders are cancelled" in str(app.screen.query_one("Static").content)
@@ -140,9 +140,9 @@ def test_quit_with_a_position_can_flatten_first():
         app, ctl = make_app()
         make_position(ctl)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             await pilot.press("q", "c")
-            await pilot.pause(0.3)
+            await pilot.pause(TICK)
         assert kinds(ctl) == [CommandKind.FLATTEN, CommandKind.QUIT]
         assert ctl.rig.engine.portfolio.position == 0 and not ctl.rig.exchange.orders
         assert app.return_code == 0
@@ -155,7 +155,7 @@ def test_escape_from_the_quit_question_stays():
         app, ctl = make_app()
         make_position(ctl)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             await pilot.press("q", "escape")
             await pilot.pause()
             assert not isinstance(app.screen, QuitScreen) and app.is_running
@@ -169,16 +169,16 @@ def test_gamma_keys_step_within_the_configured_bounds():
         app, ctl = make_app(5, gamma_max=0.007, gamma_step=1.25)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("plus")
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             assert ctl.rig.engine.gamma == 0.00625
             await pilot.press("plus")  # 0.0078 would pass gamma_max: clamped to it
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             assert ctl.rig.engine.gamma == 0.007
             await pilot.press("plus")
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             assert any("gamma_max" in m for m in notes(app))
             await pilot.press("minus")
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             assert ctl.rig.engine.gamma == 0.0056
         values = [(c.name, c.value) for c in ctl.commands]
         assert values == [("gamma", 0.00625), ("gamma", 0.007), ("gamma", 0.0056)]
@@ -193,15 +193,15 @@ def test_order_size_keys_step_within_the_configured_bounds():
         lot = ctl.rig.engine.instrument.lot
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("right_square_bracket")
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             assert ctl.rig.engine.order_lots * lot == 0.002
             await pilot.press("right_square_bracket")
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             assert any("order_size_max" in m for m in notes(app))
             await pilot.press("left_square_bracket")
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             await pilot.press("left_square_bracket")
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             assert any("order_size_min" in m for m in notes(app))
         assert [c.value for c in ctl.commands] == [0.002, 0.001]
 
@@ -272,7 +272,7 @@ def test_ctrl_q_asks_like_q_when_a_position_is_open():
         app, ctl = make_app()
         make_position(ctl)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             await pilot.press("ctrl+q")
             assert isinstance(app.screen, QuitScreen)
         assert ctl.commands == []

@@ -7,7 +7,7 @@ import pytest
 
 from asconsole.tui.widgets.log import LogPane
 from asconsole.tui.widgets.quotes import QuotesPane
-from tests.tui.apps import make_app
+from tests.tui.apps import TICK, make_app
 
 SIZE = (80, 24)
 
@@ -29,9 +29,9 @@ def test_a_pane_that_cannot_draw_is_reported_once_and_the_rest_keeps_working(mon
     async def go():
         app, ctl = make_app(5)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             ctl.advance(1)
-            await pilot.pause(0.3)
+            await pilot.pause(TICK)
             assert app.is_running
             failures = [m for m in notes(app) if "cannot draw" in m and "bad number" in m]
             assert len(failures) == 1
@@ -51,7 +51,7 @@ def test_an_engine_failure_is_shown_and_q_then_closes_with_an_error_code():
 
         ctl.run = fail  # type: ignore[method-assign]
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause(0.2)
+            await pilot.pause(TICK)
             assert app.is_running
             assert any("engine error: feed exploded" in m for m in notes(app))
             assert any("feed exploded" in line for line in log_lines(app))
@@ -68,7 +68,7 @@ def test_a_crash_keeps_its_traceback_for_the_session_directory():
         with pytest.raises(ZeroDivisionError):
             async with app.run_test(size=SIZE) as pilot:
                 app.call_later(lambda: 1 / 0)
-                await pilot.pause(0.2)
+                await pilot.pause(TICK)
         return app
 
     app = asyncio.run(go())
