@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         asyncio.run(main())
     finally:
         reason = app.exit_reason or "console closed"
-        if app.crash_report:
+        if app.crash_report:  # the runner may have closed the session with this already
             reason = "console crashed: " + app.crash_report.strip().splitlines()[-1]
         if launch.recorder is not None:
             if app.crash_report:

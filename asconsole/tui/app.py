@@ -47,6 +47,9 @@ class Controller(Protocol):
 
     def add_listener(self, fn: Any) -> None: ...
 
+    def request_stop(self, reason: str) -> None:
+        """Stop soon with this exit reason (working orders cancelled on the way out)."""
+
     async def run(self) -> str: ...
 
 
@@ -230,6 +233,7 @@ class AsconsoleApp(App[int]):
         # Textual has no public hook for this: keep the reason for the session directory
         # (the run command writes it there), then let Textual restore the terminal.
         self.crash_report = "".join(traceback.format_exception(error))
+        self.controller.request_stop(f"console crashed: {type(error).__name__}: {error}")
         super()._handle_exception(error)
 
     # --- actions -------------------------------------------------------------------------------

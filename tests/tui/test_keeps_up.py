@@ -45,6 +45,9 @@ class FloodController:
         if cmd.kind is CommandKind.QUIT:
             self._stop.set()
 
+    def request_stop(self, reason: str) -> None:
+        self._stop.set()
+
     async def run(self) -> str:
         start = time.perf_counter()
         while not self._stop.is_set():

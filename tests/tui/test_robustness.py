@@ -74,6 +74,7 @@ def test_a_crash_keeps_its_traceback_for_the_session_directory():
     app = asyncio.run(go())
     assert "ZeroDivisionError" in app.crash_report and "Traceback" in app.crash_report
     assert app.return_code == 1
+    assert app.controller.stop_reason == "console crashed: ZeroDivisionError: division by zero"
 
 
 def test_a_bad_theme_file_is_named_and_the_default_is_used(tmp_path):

@@ -63,6 +63,8 @@ class QuotesPane(Pane):
                 t.append(f"{label} {price(inst, px)}", style=self.rich(f"quotes--{label}"))
                 t.append(f" {ticks:.0f}t {bps:.1f}bp")
             sides.append(t)
+        if s.paused:  # the model still computes; nothing is sent
+            sides = [Text("paused: nothing quoted", style=warn)]
         groups.append(sides)
         if q.warning:
             groups.append([Text(q.warning, style=warn)])
