@@ -3,10 +3,12 @@ only (never the user's), and a controller that can go live for the dialog tests.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from asconsole.config import UISettings
 from asconsole.domain import Command, CommandKind
+from asconsole.risk.base import GuardState, GuardStatus
 from asconsole.tui.app import AsconsoleApp
 from asconsole.tui.themes import load_themes
 from tests.kit.builders import rig
@@ -53,3 +55,24 @@ def make_position(ctl: SteppedController) -> None:
     """Run the seeded market until the engine holds a position."""
     while ctl.rig.engine.portfolio.position == 0:
         ctl.advance(10)
+
+
+def many_guards() -> tuple[GuardStatus, ...]:
+    """Ten guards, as the risk module will have: two tripped and one warning among them,
+    listed after seven healthy ones so a pane that showed them in order would hide them."""
+    ok = [GuardStatus(f"guard {i}", GuardState.OK, "0", "1") for i in range(7)]
+    return (
+        *ok,
+        GuardStatus("max loss", GuardState.TRIPPED, "-52.10", "-50.00", "loss limit", 1),
+        GuardStatus("stale data", GuardState.WARN, "9.0s", "15s", "feed slow"),
+        GuardStatus("volatility", GuardState.TRIPPED, "41.2", "30.0", "sigma spike", 2),
+    )
+
+
+class ManyGuardsController(SteppedController):
+    """The seeded engine's snapshots with ten guards in them."""
+
+    def publish(self) -> None:
+        self.latest = dataclasses.replace(self.rig.engine.snapshot(), guards=many_guards())
+        for fn in self._listeners:
+            fn(self.latest)

@@ -3,14 +3,17 @@ right command, the screen shows it, and nothing is sent when the operator backs 
 
 import asyncio
 
+from rich.console import Console
+
 from asconsole.domain import CommandKind
 from asconsole.tui.app import PALETTE, AsconsoleApp
 from asconsole.tui.screens.help import HelpScreen
 from asconsole.tui.screens.live import LiveConfirmScreen
 from asconsole.tui.screens.quit import QuitScreen
 from asconsole.tui.widgets.log import LogPane
+from asconsole.tui.widgets.risk import RiskPane
 from asconsole.tui.widgets.status import StatusBar
-from tests.tui.apps import TICK, LiveController, make_app, make_position
+from tests.tui.apps import TICK, LiveController, ManyGuardsController, make_app, make_position
 
 SIZE = (80, 24)
 
@@ -276,5 +279,22 @@ def test_ctrl_q_asks_like_q_when_a_position_is_open():
             await pilot.press("ctrl+q")
             assert isinstance(app.screen, QuitScreen)
         assert ctl.commands == []
+
+    asyncio.run(go())
+
+
+def test_tripped_and_warning_guards_stay_visible_at_80x24():
+    async def go():
+        app, _ = make_app(controller=ManyGuardsController)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(TICK)
+            pane = app.query_one(RiskPane)
+            visible = pane.content_size.height
+            assert 5 <= visible < 10  # not room for all ten
+            lines = Console(width=pane.content_size.width, record=True)
+            lines.print(pane.content)
+            shown = lines.export_text().splitlines()[:visible]
+            for name in ("max loss", "stale data", "volatility"):
+                assert any(line.startswith(name) for line in shown), (name, shown)
 
     asyncio.run(go())

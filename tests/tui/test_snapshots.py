@@ -3,7 +3,7 @@
 picture must show; refresh with --snapshot-update only after looking at the new picture."""
 
 from asconsole.domain import Command, CommandKind
-from tests.tui.apps import LiveController, make_app, make_position
+from tests.tui.apps import LiveController, ManyGuardsController, make_app, make_position
 
 SMALL = (80, 24)
 LARGE = (160, 48)
@@ -70,3 +70,10 @@ def test_80x24_help(snap_compare):
     """? lists every key with its description and a longer explanation, over the console."""
     app, _ = make_app(90)
     assert snap_compare(app, terminal_size=SMALL, press=["question_mark"])
+
+
+def test_80x24_ten_guards_with_trips(snap_compare):
+    """Ten guards at 80x24: the risk pane has room for seven rows, and the two TRIPPED
+    (max loss, volatility) and the WARN (stale data) guards are at the top of it."""
+    app, _ = make_app(90, controller=ManyGuardsController)
+    assert snap_compare(app, terminal_size=SMALL)
