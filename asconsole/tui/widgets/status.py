@@ -21,13 +21,16 @@ STALE_AFTER_S = 5.0
 class StatusBar(Pane):
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $panel; color: $foreground; }
-    StatusBar.-live { background: $error; color: $text; text-style: bold; }
-    StatusBar > .status--paper { background: $primary; color: $text; text-style: bold; }
+    StatusBar.-live { background: $error; color: $background; text-style: bold; }
+    StatusBar > .status--paper { background: $primary; color: $background; text-style: bold; }
     StatusBar > .status--live { text-style: bold reverse; }
     StatusBar > .status--ok { color: $success; }
     StatusBar > .status--warn { color: $warning; text-style: bold; }
     StatusBar > .status--bad { color: $error; text-style: bold reverse; }
     StatusBar > .status--dim { text-style: dim; }
+    StatusBar.-live > .status--ok, StatusBar.-live > .status--warn, StatusBar.-live > .status--dim {
+        color: $background;
+    }
     """
     COMPONENT_CLASSES = {
         "status--paper", "status--live", "status--ok", "status--warn", "status--bad", "status--dim",
