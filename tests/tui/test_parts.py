@@ -112,3 +112,16 @@ def test_keymap_text_is_parsed_by_binding_id():
     keymap, problems = parse_keymap("flatten=F; pause=space,p;;bogus=x;quit=", {"flatten", "pause", "quit"})
     assert keymap == {"flatten": "F", "pause": "space,p"}
     assert len(problems) == 2
+
+
+def test_guard_state_changes_become_log_entries():
+    from asconsole.risk.base import GuardState, GuardStatus
+    from asconsole.tui.widgets.log import guard_changes
+
+    before = (GuardStatus("max loss", GuardState.OK, "-1", "-50"), GuardStatus("stale", GuardState.OK))
+    after = (GuardStatus("max loss", GuardState.TRIPPED, "-51", "-50", "loss limit"),
+             GuardStatus("stale", GuardState.OK))
+    (entry,) = guard_changes(before, after)
+    assert entry.kind == "error"
+    assert entry.text == "guard max loss OK → TRIPPED (-51): loss limit"
+    assert guard_changes(after, after) == []

@@ -103,3 +103,29 @@ def test_no_color_chooses_the_monochrome_theme(monkeypatch):
             assert app.theme == "monochrome"
 
     asyncio.run(go())
+
+
+def test_the_status_bar_shouts_when_the_feed_is_lost_or_stale():
+    import dataclasses
+
+    from rich.console import Console
+
+    from asconsole.tui.widgets.status import StatusBar
+
+    async def go():
+        app, ctl = make_app(5)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(TICK)
+            bar = app.query_one(StatusBar)
+            texts = []
+            for change in ({"connected": False}, {"data_age_s": 20.0}, {}):
+                app.show(dataclasses.replace(ctl.latest, **change))
+                console = Console(width=80, record=True)
+                console.print(bar.render())
+                texts.append(console.export_text())
+        return texts
+
+    lost, stale, fine = asyncio.run(go())
+    assert "DISCONNECTED" in lost
+    assert "data 20.0s old" in stale
+    assert "PAPER" in fine and "00:00:05 UTC" in fine and "DISCONNECTED" not in fine
