@@ -125,3 +125,11 @@ def test_guard_state_changes_become_log_entries():
     assert entry.kind == "error"
     assert entry.text == "guard max loss OK → TRIPPED (-51): loss limit"
     assert guard_changes(after, after) == []
+
+
+def test_user_themes_come_from_the_xdg_config_home(monkeypatch, tmp_path):
+    from asconsole.tui.themes import theme_dirs
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    shipped, user = theme_dirs()
+    assert shipped == SHIPPED_THEMES and user == tmp_path / "asconsole" / "themes"
