@@ -26,6 +26,7 @@ from asconsole.engine.snapshot import Snapshot
 from asconsole.tui.screens.help import HelpScreen
 from asconsole.tui.screens.live import LiveConfirmScreen, LiveTerms
 from asconsole.tui.screens.quit import QuitChoice, QuitScreen
+from asconsole.tui.steps import next_gamma, next_size_lots
 from asconsole.tui.themes import ThemeSet, load_themes, pick_theme
 from asconsole.tui.widgets.book import BookLadder
 from asconsole.tui.widgets.charts import ChartsPane
@@ -315,34 +316,30 @@ class AsconsoleApp(App[int]):
             self.report(f"not quitting: flatten {snap.flatten}; position still open")
 
     def action_gamma(self, direction: int) -> None:
-        g = self.shown.gamma if self.shown and self.shown.gamma else 0.0
-        if not g:
+        snap = self.shown
+        if snap is None or not snap.gamma:
             return
-        ui = self.ui
-        new = g * ui.gamma_step if direction > 0 else g / ui.gamma_step
-        new = float(f"{min(ui.gamma_max, max(ui.gamma_min, new)):.4g}")
-        if new == g:
+        new = next_gamma(snap.gamma, direction, self.ui)
+        if new is None:
             bound = "gamma_max" if direction > 0 else "gamma_min"
-            self.notify(f"gamma {g:g} is at its bound ([ui] {bound})", severity="warning")
+            self.notify(f"gamma {snap.gamma:g} is at its bound ([ui] {bound})", severity="warning")
             return
         self._send(CommandKind.SET_PARAM, name="gamma", value=new)
-        self.notify(f"gamma {g:g} → {new:g}")
+        self.notify(f"gamma {snap.gamma:g} → {new:g}")
 
     def action_size(self, direction: int) -> None:
         snap = self.shown
         if snap is None or not snap.order_lots:
             return
-        inst, ui = snap.instrument, self.ui
-        size = snap.order_lots * inst.lot
-        new = min(ui.order_size_max, max(ui.order_size_min, size + direction * ui.order_size_step))
-        new_lots = max(inst.min_qty_lots, round(new / inst.lot))
-        if new_lots == snap.order_lots:
+        inst = snap.instrument
+        new = next_size_lots(snap.order_lots, inst.lot, inst.min_qty_lots, direction, self.ui)
+        if new is None:
             bound = "order_size_max" if direction > 0 else "order_size_min"
             self.notify(f"order size {inst.qty_str(snap.order_lots)} is at its bound ([ui] {bound})",
                         severity="warning")
             return
-        self._send(CommandKind.SET_PARAM, name="order_size", value=new_lots * inst.lot)
-        self.notify(f"order size {inst.qty_str(snap.order_lots)} → {inst.qty_str(new_lots)} {inst.base}")
+        self._send(CommandKind.SET_PARAM, name="order_size", value=float(inst.qty_str(new)))
+        self.notify(f"order size {inst.qty_str(snap.order_lots)} → {inst.qty_str(new)} {inst.base}")
 
     def action_next_theme(self) -> None:
         names = self.theme_names or [self.theme]

@@ -133,3 +133,17 @@ def test_user_themes_come_from_the_xdg_config_home(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     shipped, user = theme_dirs()
     assert shipped == SHIPPED_THEMES and user == tmp_path / "asconsole" / "themes"
+
+
+def test_gamma_and_size_steps_stay_in_bounds_and_never_move_against_the_key():
+    from asconsole.config import UISettings
+    from asconsole.tui.steps import next_gamma, next_size_lots
+
+    ui = UISettings(gamma_min=0.001, gamma_max=0.01, gamma_step=2.0,
+                    order_size_min=0.001, order_size_max=0.003, order_size_step=0.001)
+    assert next_gamma(0.004, 1, ui) == 0.008 and next_gamma(0.008, 1, ui) == 0.01
+    assert next_gamma(0.01, 1, ui) is None and next_gamma(0.0015, -1, ui) == 0.001
+    assert next_gamma(0.5, 1, ui) is None  # configured above the bound: + does not lower it
+    assert next_gamma(0.5, -1, ui) == 0.01
+    assert next_size_lots(1, 0.001, 1, 1, ui) == 2 and next_size_lots(3, 0.001, 1, 1, ui) is None
+    assert next_size_lots(1, 0.001, 1, -1, ui) is None and next_size_lots(2, 0.001, 1, -1, ui) == 1

@@ -90,7 +90,6 @@ class LogPane(Pane):
             for e in guard_changes(prev.guards, s.guards):
                 self.entries.appendleft(Entry(s.ts, e.kind, e.text))
         super().show(s)
-        self.refresh()
 
     def add(self, ts: int, kind: str, text: str) -> None:
         """A message from the console itself."""
