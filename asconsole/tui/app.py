@@ -165,10 +165,10 @@ class AsconsoleApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for problem in self._problems:
-            self.report(problem, severity="warning")
         self.controller.add_listener(self._receive)
         self._render_pending()
+        for problem in self._problems:
+            self.report(problem, severity="warning")
         self.set_interval(1.0 / self.refresh_hz, self._render_pending)
         self.engine_running = True
         self.run_worker(self._run_engine(), name="engine", exit_on_error=False)

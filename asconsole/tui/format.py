@@ -23,6 +23,9 @@ def utc_clock(ts: int) -> str:
 
 
 def hms(ts: int) -> str:
+    """HH:MM:SS UTC; "--:--:--" before the engine's first snapshot (ts 0)."""
+    if not ts:
+        return "--:--:--"
     return datetime.fromtimestamp(ts / NS_PER_S, UTC).strftime("%H:%M:%S")
 
 
