@@ -63,7 +63,8 @@ def many_guards() -> tuple[GuardStatus, ...]:
     ok = [GuardStatus(f"guard {i}", GuardState.OK, "0", "1") for i in range(7)]
     return (
         *ok,
-        GuardStatus("max loss", GuardState.TRIPPED, "-52.10", "-50.00", "loss limit", 1),
+        GuardStatus("max loss", GuardState.TRIPPED, "-52.10", "-50.00",
+                    "session loss past the limit: kill switch engaged, position flattened", 1),
         GuardStatus("stale data", GuardState.WARN, "9.0s", "15s", "feed slow"),
         GuardStatus("volatility", GuardState.TRIPPED, "41.2", "30.0", "sigma spike", 2),
     )

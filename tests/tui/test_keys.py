@@ -294,7 +294,7 @@ def test_tripped_and_warning_guards_stay_visible_at_80x24():
             lines = Console(width=pane.content_size.width, record=True)
             lines.print(pane.content)
             shown = lines.export_text().splitlines()[:visible]
-            for name in ("max loss", "stale data", "volatility"):
-                assert any(line.startswith(name) for line in shown), (name, shown)
+            for name, state in (("max loss", "TRIPPED"), ("stale data", "WARN"), ("volatility", "TRIPPED")):
+                assert any(line.startswith(name) and state in line for line in shown), (name, shown)
 
     asyncio.run(go())

@@ -22,7 +22,7 @@ class RiskPane(Static):
         t = Table.grid(expand=True, padding=(0, 1))
         t.add_column(width=12, no_wrap=True)
         t.add_column(width=7, no_wrap=True)
-        t.add_column(no_wrap=True, overflow="ellipsis")
+        t.add_column(no_wrap=True, overflow="ellipsis", ratio=1)  # takes the squeeze, not the state
         for g in sorted(s.guards, key=lambda g: SEVERITY[g.state.value]):
             state = g.state.value
             detail = f"{g.value} / {g.threshold}" + (f" {g.reason}" if g.reason else "")
