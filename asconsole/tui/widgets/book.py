@@ -117,7 +117,7 @@ class BookLadder(Pane):
 
         header = Text(" " + "price".rjust(pw) + " " + "size".rjust(sw), style=dim)
         if cw:
-            header.append(" " + "cum".rjust(cw) + " " + "depth"[:bw])
+            header.append(" " + "cum".rjust(cw) + (" depth" if bw >= 5 else ""))
         lines = [header, *[Text()] * (n - len(asks))]
         lines += [line(r, "ask") for r in reversed(asks)]
         lines.append(Text(self._mid_line(s, width), style=self.rich("book--mid")))

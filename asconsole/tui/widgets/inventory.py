@@ -84,7 +84,7 @@ class InventoryPane(Pane):
     def _limits(self, s: Snapshot, width: int) -> Text:
         inst = s.instrument
         size = abs(s.position)
-        state = "bad" if size >= s.inventory_hard else "warn" if size > s.inventory_soft else "ok"
+        state = "bad" if size >= s.inventory_hard else "warn" if size >= s.inventory_soft else "ok"
         label = f" {inst.qty_str(size)}/{inst.qty_str(s.inventory_soft)}/{inst.qty_str(s.inventory_hard)}"
         track, lo, hi = gauge(s.position, s.inventory_soft, s.inventory_hard, width - 6 - len(label))
         t = Text("limit ", style=self.rich("inventory--dim"))
