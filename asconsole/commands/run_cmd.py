@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args)
     launch = build(settings, WallClock(), record=not args.no_record)
-    app = AsconsoleApp(launch.runner, settings.ui)
+    app = AsconsoleApp(launch.runner, ui=settings.ui)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()

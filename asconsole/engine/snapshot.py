@@ -106,8 +106,12 @@ class Snapshot:
     inventory_hard: int = 0
     margin: float = 0.0
     """Isolated margin held by the position, dollars (0 = spot or flat)."""
-    liquidation: float = 0.0
-    """Liquidation price, dollars (0 = unknown: spot, flat, or not computed)."""
     closes: int = 0
     """Fills that closed part of a position; `wins` of them closed at a profit."""
     wins: int = 0
+    liq_price: float = 0.0
+    """Futures: liquidation price of the open position, dollars; 0 when flat or spot."""
+    liq_left: float = 0.0
+    """Share of the entry-to-liquidation distance the mark has left (1 at entry, 0 at it)."""
+    liq_source: str = ""
+    """"venue" (reported) or "estimate" (isolated-margin formula)."""

@@ -117,14 +117,17 @@ class AsconsoleApp(App[int]):
     def __init__(
         self,
         controller: Controller,
-        ui: UISettings | None = None,
+        refresh_hz: float | None = None,
         *,
+        ui: UISettings | None = None,
         themes: ThemeSet | None = None,
     ) -> None:
+        """`refresh_hz` overrides `ui.refresh_hz` (kept first for the replay and attached
+        consoles that pass only a rate); `themes` defaults to the theme directories."""
         super().__init__()
         self.controller = controller
         self.ui = ui or UISettings()
-        self.refresh_hz = self.ui.refresh_hz
+        self.refresh_hz = refresh_hz or self.ui.refresh_hz
         self._pending: Snapshot | None = None
         self.shown: Snapshot | None = None
         self.renders = 0
@@ -196,10 +199,9 @@ class AsconsoleApp(App[int]):
         self._pending = snap
 
     def _render_pending(self) -> None:
-        snap = self._pending
-        if snap is None or snap is self.shown:
-            return
-        self.show(snap)
+        snap, self._pending = self._pending, None
+        if snap is not None:
+            self.show(snap)
 
     def show(self, snap: Snapshot) -> None:
         self.shown = snap
@@ -348,13 +350,13 @@ class AsconsoleApp(App[int]):
         self.notify(f"theme: {self.theme}")
 
     def action_help(self) -> None:
-        rows: dict[str, tuple[str, Binding]] = {}
+        # The active bindings carry the keys after [ui] keymap; show those.
+        active: dict[str, Binding] = {}
         for ab in self.screen.active_bindings.values():
-            b = ab.binding
-            if b.id and b.id not in rows and any(b.id == o.id for o in self._bindings_list()):
-                rows[b.id] = (self.get_key_display(b), b)
-        order = [b.id for b in self._bindings_list()]
-        self.push_screen(HelpScreen([rows[i] for i in order if i in rows]))
+            if ab.binding.id and ab.binding.id not in active:
+                active[ab.binding.id] = ab.binding
+        own = self._bindings_list()
+        self.push_screen(HelpScreen([active.get(b.id or "", b) for b in own]))
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         for title, help_text, action in PALETTE:

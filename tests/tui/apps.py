@@ -48,7 +48,7 @@ def make_app(
     ctl.advance(seconds)
     settings = UISettings(theme=theme, **ui)  # type: ignore[arg-type]
     themes = load_themes(theme_dirs if theme_dirs is not None else [SHIPPED_THEMES])
-    return AsconsoleApp(ctl, settings, themes=themes), ctl
+    return AsconsoleApp(ctl, ui=settings, themes=themes), ctl
 
 
 def make_position(ctl: SteppedController) -> None:

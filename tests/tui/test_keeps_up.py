@@ -67,7 +67,7 @@ class FloodController:
 def test_1000_snapshots_a_second_render_at_the_capped_rate():
     async def go():
         ctl = FloodController()
-        app = AsconsoleApp(ctl, UISettings(refresh_hz=HZ))  # type: ignore[arg-type]
+        app = AsconsoleApp(ctl, ui=UISettings(refresh_hz=HZ))  # type: ignore[arg-type]
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause(0.3)
             r0, p0 = app.renders, ctl.published
@@ -104,7 +104,7 @@ def test_the_live_runner_at_1000_events_a_second_keeps_its_lag_bounded_under_the
         runner = Runner(engine, feed, broker, clock, refresh_hz=HZ)
         lags: list[float] = []
         runner.add_listener(lambda snap: lags.append(snap.lag_ms))
-        app = AsconsoleApp(runner, UISettings(refresh_hz=HZ))
+        app = AsconsoleApp(runner, ui=UISettings(refresh_hz=HZ))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause(0.5)
             r0, e0, n0 = app.renders, feed.count, len(lags)

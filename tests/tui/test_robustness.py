@@ -129,3 +129,25 @@ def test_the_status_bar_shouts_when_the_feed_is_lost_or_stale():
     assert "DISCONNECTED" in lost
     assert "data 20.0s old" in stale
     assert "PAPER" in fine and "00:00:05 UTC" in fine and "DISCONNECTED" not in fine
+
+
+def test_inventory_shows_the_liquidation_price_when_the_engine_has_one():
+    import dataclasses
+
+    from rich.console import Console
+
+    from asconsole.tui.widgets.inventory import InventoryPane
+
+    async def go():
+        app, ctl = make_app(5)
+        async with app.run_test(size=SIZE) as pilot:
+            snap = dataclasses.replace(ctl.latest, position=3, entry=100_000.0, mark=100_000.0,
+                                       liq_price=91_000.0, liq_left=0.9, liq_source="estimate")
+            app.show(snap)
+            await pilot.pause()
+            console = Console(width=50, record=True)
+            console.print(app.query_one(InventoryPane).render())
+            return console.export_text()
+
+    text = asyncio.run(go())
+    assert "liq 91,000.00 est. 9.0% away" in text and "lev 10x" in text

@@ -30,11 +30,12 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "close")]
 
-    def __init__(self, rows: list[tuple[str, Binding]]) -> None:
+    def __init__(self, bindings: list[Binding]) -> None:
         super().__init__()
-        self.rows = rows
+        self.bindings_shown = bindings
 
     def compose(self) -> ComposeResult:
+        self.rows = [(self.app.get_key_display(b), b) for b in self.bindings_shown]
         with Vertical():
             yield Static("[b]Keys[/b]  (esc closes; ctrl+p lists every action)")
             yield Static(keys_table(self.rows), id="keys")

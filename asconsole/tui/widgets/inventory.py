@@ -70,10 +70,11 @@ class InventoryPane(Pane):
             second.append(Text(f"lev {s.leverage:g}x"))
             if s.margin:
                 second.append(Text(f"margin {usd(s.margin)}"))
-            if s.liquidation and s.mark:
-                away = abs(s.mark - s.liquidation) / s.mark
-                style = self.rich("inventory--bad" if away < 0.02 else "inventory--warn" if away < 0.05 else "inventory--dim")
-                second.append(Text(f"liq {usd(s.liquidation)} ({away:.1%} away)", style=style))
+            if s.liq_price > 0 and s.mark > 0:
+                away = abs(s.mark - s.liq_price) / s.mark
+                near = "inventory--bad" if s.liq_left < 0.2 else "inventory--warn" if s.liq_left < 0.4 else "inventory--dim"
+                src = "venue" if s.liq_source == "venue" else "est."
+                second.append(Text(f"liq {usd(s.liq_price)} {src} {away:.1%} away", style=self.rich(near)))
         else:
             second.append(Text("spot", style=dim))
         groups = [first, second]
