@@ -269,6 +269,13 @@ def _build(cls: type, values: dict[str, Any], where: str, section: str) -> Any:
 
 
 def _cross_check(obj: Any, where: str, section: str) -> None:
+    if isinstance(obj, UISettings):
+        for lo_key, hi_key in (("gamma_min", "gamma_max"), ("order_size_min", "order_size_max")):
+            lo, hi = getattr(obj, lo_key), getattr(obj, hi_key)
+            if lo > hi:
+                raise ConfigError(
+                    f"{where}: [{section}] {lo_key} ({lo:g}) must not exceed {hi_key} ({hi:g})"
+                )
     if isinstance(obj, QuoteSettings) and obj.min_spread_dollar > obj.max_spread_dollar:
         raise ConfigError(
             f"{where}: [{section}] min_spread_dollar ({obj.min_spread_dollar:g}) must not exceed "
@@ -284,13 +291,6 @@ def _cross_check(obj: Any, where: str, section: str) -> None:
             if lo >= hi:
                 raise ConfigError(
                     f"{where}: [{section}] {lo_key} ({lo:g}) must be below {hi_key} ({hi:g})"
-                )
-    if isinstance(obj, UISettings):
-        for lo_key, hi_key in (("gamma_min", "gamma_max"), ("order_size_min", "order_size_max")):
-            lo, hi = getattr(obj, lo_key), getattr(obj, hi_key)
-            if lo > hi:
-                raise ConfigError(
-                    f"{where}: [{section}] {lo_key} ({lo:g}) must not exceed {hi_key} ({hi:g})"
                 )
     if isinstance(obj, RiskSettings) and obj.inventory_soft > obj.inventory_hard:
         raise ConfigError(

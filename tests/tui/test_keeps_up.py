@@ -9,11 +9,8 @@ import time
 from asconsole.clock import WallClock
 from asconsole.config import Settings, UISettings
 from asconsole.domain import Command, CommandKind
-from asconsole.engine.engine import Engine
-from asconsole.engine.runner import Runner
-from asconsole.fees import FeeSchedule
+from asconsole.launch import build
 from asconsole.tui.app import AsconsoleApp
-from asconsole.venues.paper import PaperBroker, PaperExchange
 from asconsole.venues.sim import SIM_BTCUSDT, SimFeed, SimParams
 from tests.kit.builders import rig
 
@@ -97,14 +94,12 @@ class CountingFeed(SimFeed):
 def test_the_live_runner_at_1000_events_a_second_keeps_its_lag_bounded_under_the_ui():
     async def go():
         clock = WallClock()
-        s = Settings()
-        engine = Engine(s, SIM_BTCUSDT, clock)
-        feed = CountingFeed(SimParams(seed=7, step_ms=1), clock, SIM_BTCUSDT)
-        broker = PaperBroker(PaperExchange(SIM_BTCUSDT, FeeSchedule(s.fees.maker, s.fees.taker), clock))
-        runner = Runner(engine, feed, broker, clock, refresh_hz=HZ)
+        settings = Settings().replace("ui", refresh_hz=HZ)
+        runner = build(settings, clock, record=False).runner
+        feed = runner.feed = CountingFeed(SimParams(seed=7, step_ms=1), clock, SIM_BTCUSDT)
         lags: list[float] = []
         runner.add_listener(lambda snap: lags.append(snap.lag_ms))
-        app = AsconsoleApp(runner, ui=UISettings(refresh_hz=HZ))
+        app = AsconsoleApp(runner, ui=settings.ui)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause(0.5)
             r0, e0, n0 = app.renders, feed.count, len(lags)

@@ -3,7 +3,6 @@ remapped in [ui] keymap shows its new key here and in the footer alike."""
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,14 +11,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def keys_table(rows: list[tuple[str, Binding]]) -> Table:
-    t = Table.grid(padding=(0, 2))
-    t.add_column(style="bold", no_wrap=True)
-    t.add_column(no_wrap=True)
-    t.add_column()
+def keys_text(rows: list[tuple[str, Binding]]) -> Text:
+    """Key, description and the longer explanation, in aligned columns."""
+    kw = max((len(k) for k, _ in rows), default=1) + 2
+    dw = max((len(b.description) for _, b in rows), default=1) + 2
+    out = Text()
     for key, b in rows:
-        t.add_row(key, b.description, Text(b.tooltip, style="dim"))
-    return t
+        out.append(key.ljust(kw), style="bold")
+        out.append(b.description.ljust(dw))
+        out.append(b.tooltip + "\n", style="dim")
+    out.rstrip()
+    return out
 
 
 class HelpScreen(ModalScreen[None]):
@@ -38,4 +40,4 @@ class HelpScreen(ModalScreen[None]):
         self.rows = [(self.app.get_key_display(b), b) for b in self.bindings_shown]
         with Vertical():
             yield Static("[b]Keys[/b]  (esc closes; ctrl+p lists every action)")
-            yield Static(keys_table(self.rows), id="keys")
+            yield Static(keys_text(self.rows), id="keys")
