@@ -144,10 +144,13 @@ def test_inventory_shows_the_liquidation_price_when_the_engine_has_one():
             snap = dataclasses.replace(ctl.latest, position=3, entry=100_000.0, mark=100_000.0,
                                        liq_price=91_000.0, liq_left=0.9, liq_source="estimate")
             app.show(snap)
-            await pilot.pause()
+            await pilot.pause(TICK)
             console = Console(width=50, record=True)
-            console.print(app.query_one(InventoryPane).render())
+            pane = app.query_one(InventoryPane)
+            console.print(pane.render())
+            assert pane.has_class("-liq") and pane.outer_size.height == 5
             return console.export_text()
 
     text = asyncio.run(go())
-    assert "liq 91,000.00 est. 9.0% away" in text and "lev 10x" in text
+    assert "liq 91,000.00  9.0% away (estimate)" in text and "lev 10x" in text
+    assert "limit" in text.splitlines()[3]  # the gauge keeps its row

@@ -66,21 +66,29 @@ class InventoryPane(Pane):
         first = [pos, Text(f"mark {usd(s.mark)}", style=dim)]
         notional = abs(base) * s.mark
         second = [Text(f"notional {usd(notional)}")]
+        groups = [first, second]
         if inst.kind is VenueKind.LINEAR_PERP:
             second.append(Text(f"lev {s.leverage:g}x"))
             if s.margin:
                 second.append(Text(f"margin {usd(s.margin)}"))
             if s.liq_price > 0 and s.mark > 0:
-                away = abs(s.mark - s.liq_price) / s.mark
-                near = "inventory--bad" if s.liq_left < 0.2 else "inventory--warn" if s.liq_left < 0.4 else "inventory--dim"
-                src = "venue" if s.liq_source == "venue" else "est."
-                second.append(Text(f"liq {usd(s.liq_price)} {src} {away:.1%} away", style=self.rich(near)))
+                groups.append([self._liquidation(s)])
         else:
             second.append(Text("spot", style=dim))
-        groups = [first, second]
         if s.inventory_hard:
             groups.append([self._limits(s, width)])
         return flow(groups, width)
+
+    def watch_snap(self, s: Snapshot | None) -> None:
+        # The liquidation line takes a row of its own: the pane grows by one (app.tcss).
+        self.set_class(s is not None and s.liq_price > 0, "-liq")
+
+    def _liquidation(self, s: Snapshot) -> Text:
+        away = abs(s.mark - s.liq_price) / s.mark
+        near = "bad" if s.liq_left < 0.2 else "warn" if s.liq_left < 0.4 else "dim"
+        src = "venue" if s.liq_source == "venue" else "estimate"
+        return Text(f"liq {usd(s.liq_price)}  {away:.1%} away ({src})",
+                    style=self.rich(f"inventory--{near}"))
 
     def _limits(self, s: Snapshot, width: int) -> Text:
         inst = s.instrument
