@@ -254,7 +254,26 @@ class PaperSettings:
 @dataclass(frozen=True, slots=True)
 class UISettings:
     refresh_hz: float = setting(10.0, "snapshot rate to the console", lo=1, hi=30)
-    theme: str = setting("dark", "colour theme name (file in themes/)")
+    theme: str = setting(
+        "dark", "colour theme name: a file in themes/ or $XDG_CONFIG_HOME/asconsole/themes/"
+    )
+    gamma_min: float = setting(1e-4, "smallest gamma the console's - key reaches", lo=1e-9, hi=100)
+    gamma_max: float = setting(0.1, "largest gamma the console's + key reaches", lo=1e-9, hi=100)
+    gamma_step: float = setting(1.25, "factor the + and - keys multiply gamma by", lo=1.01, hi=10)
+    order_size_min: float = setting(
+        0.001, "smallest order size the console's [ key reaches, BTC", lo=1e-8, hi=1000
+    )
+    order_size_max: float = setting(
+        0.01, "largest order size the console's ] key reaches, BTC", lo=1e-8, hi=1000
+    )
+    order_size_step: float = setting(
+        0.001, "BTC the ] and [ keys add to or take from the order size", lo=1e-8, hi=1000
+    )
+    keymap: str = setting(
+        "",
+        "remap console keys by binding id, e.g. 'flatten=F;pause=space,p' (ids: pause, flatten,"
+        " live, quit, gamma_up, gamma_down, size_up, size_down, theme, help)",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +402,13 @@ def _renamed(cls: type, values: dict[str, Any], where: str, section: str) -> dic
 
 
 def _cross_check(obj: Any, where: str, section: str) -> None:
+    if isinstance(obj, UISettings):
+        for lo_key, hi_key in (("gamma_min", "gamma_max"), ("order_size_min", "order_size_max")):
+            lo, hi = getattr(obj, lo_key), getattr(obj, hi_key)
+            if lo > hi:
+                raise ConfigError(
+                    f"{where}: [{section}] {lo_key} ({lo:g}) must not exceed {hi_key} ({hi:g})"
+                )
     problem = obj.cross_check() if hasattr(obj, "cross_check") else ""
     if problem:
         raise ConfigError(f"{where}: [{section}] {problem}")

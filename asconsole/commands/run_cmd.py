@@ -1,5 +1,10 @@
 """`asconsole run` (the default): the console on a live engine, or `--headless` with a
-control socket for `asconsole attach`."""
+control socket for `asconsole attach`.
+
+If the console crashes, Textual restores the terminal and prints the traceback; the reason
+is also written to `crash.txt` in the session directory and becomes the session's exit
+reason, so it survives a closed terminal.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from asconsole.commands.common import load_settings, settings_flags
 from asconsole.config import Settings
 
 ON_DETACH_WAIT_S = 10.0
+CRASH_FILE = "crash.txt"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -55,7 +61,7 @@ def console(launch, settings: Settings) -> int:  # type: ignore[no-untyped-def]
     try:
         from asconsole.tui.app import AsconsoleApp
 
-        app = AsconsoleApp(launch.runner, refresh_hz=settings.ui.refresh_hz)
+        app = AsconsoleApp(launch.runner, ui=settings.ui)
 
         async def main() -> None:
             assert app is not None
@@ -67,9 +73,20 @@ def console(launch, settings: Settings) -> int:  # type: ignore[no-untyped-def]
 
         asyncio.run(main())
     finally:  # the UI may have failed before or while the runner stopped
-        close_recording(launch, (app.exit_reason if app else "") or "console closed")
+        reason = (app.exit_reason if app else "") or "console closed"
+        crash = app.crash_report if app else ""
+        if crash:  # the runner may have closed the session with this reason already
+            reason = "console crashed: " + crash.strip().splitlines()[-1]
+            if launch.recorder is not None:
+                (launch.recorder.path / CRASH_FILE).write_text(crash, encoding="utf-8")
+        close_recording(launch, reason)
     if launch.recorder is not None:
         print(f"session recorded in {launch.recorder.path}")
+        if crash:
+            print(f"asconsole: {reason} (details in {launch.recorder.path / CRASH_FILE})",
+                  file=sys.stderr)
+    if crash:
+        return 1
     if app.exit_reason.startswith("engine error"):
         print(f"asconsole: {app.exit_reason}", file=sys.stderr)
         return 1

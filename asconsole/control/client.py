@@ -61,6 +61,10 @@ class RemoteController:
     def detach(self) -> None:
         self._detach.set()
 
+    def request_stop(self, reason: str) -> None:
+        """The console is going away (a crash): detach; the engine keeps running."""
+        self.detach()
+
     async def run(self) -> str:
         reader, writer, hello = await connect(self.path)
         self._writer = writer

@@ -123,6 +123,7 @@ class Engine:
         self.quote: QuoteView | None = None
         self.log: deque[str] = deque(maxlen=50)
         self.pnl_history: deque[float] = deque(maxlen=120)
+        self.mid_history: deque[float] = deque(maxlen=120)
         self._last_pnl_sample = 0
         self._last_reasons: tuple[str, ...] = ()
         self._last_verdict: tuple[object, ...] = ()
@@ -281,6 +282,7 @@ class Engine:
         if now - self._last_pnl_sample >= NS_PER_S:
             self._last_pnl_sample = now
             self.pnl_history.append(self.portfolio.total(self._mark()))
+            self.mid_history.append(self.book.mid_ticks() * self.instrument.tick)
         return self._decide(now)
 
     # --- decisions -------------------------------------------------------------------------
@@ -485,7 +487,7 @@ class Engine:
 
     # --- output ----------------------------------------------------------------------------
 
-    def snapshot(self, lag_ms: float = 0.0, depth: int = 10) -> Snapshot:
+    def snapshot(self, lag_ms: float = 0.0, depth: int = 25) -> Snapshot:
         now = self.clock.now()
         p = self.portfolio
         mark = self._mark()
@@ -535,5 +537,14 @@ class Engine:
             flatten=self.flatten_state,
             paused=self.paused,
             pnl_history=tuple(self.pnl_history),
+            mid_history=tuple(self.mid_history),
+            gamma=self.gamma,
+            order_lots=self.order_lots,
+            inventory_soft=round(self.cfg.risk.inventory_soft * self.order_lots),
+            inventory_hard=round(self.cfg.risk.inventory_hard * self.order_lots),
+            margin=(abs(p.position) * p.entry * p.unit / self.cfg.market.leverage
+                    if self.cfg.market.futures and self.spot is None else 0.0),
+            closes=p.closes,
+            wins=p.wins,
             balances=self.spot.balances(now, self.om.live()) if self.spot is not None else None,
         )

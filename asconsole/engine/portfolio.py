@@ -27,6 +27,9 @@ class Portfolio:
     buys: int = 0
     sells: int = 0
     maker_fills: int = 0
+    closes: int = 0
+    """Fills that closed (part of) the position; `wins` of them at a profit (before fees)."""
+    wins: int = 0
 
     def apply(self, fill: Fill) -> None:
         q = fill.qty * fill.side
@@ -46,7 +49,10 @@ class Portfolio:
             return
         closed = min(abs(q), abs(pos))
         sign = 1 if pos > 0 else -1
-        self.realized_units += (fill.price - self.entry) * closed * sign
+        gain = (fill.price - self.entry) * closed * sign
+        self.realized_units += gain
+        self.closes += 1
+        self.wins += gain > 0
         self.position = pos + q
         if self.position == 0:
             self.entry = 0.0

@@ -94,6 +94,21 @@ class Snapshot:
     """Kill-switch progress: "", "cancelling", "closing n/N", "flat", or an error."""
     paused: bool
     pnl_history: tuple[float, ...] = ()
+    """Total PnL sampled once a second (oldest first)."""
+    mid_history: tuple[float, ...] = ()
+    """Mid price sampled with the PnL (0 while there is no book)."""
+    gamma: float = 0.0
+    """Risk aversion in use (the console's +/- keys change it)."""
+    order_lots: int = 0
+    """Order size in use, lots (the console's [/] keys change it)."""
+    inventory_soft: int = 0
+    """Inventory limits in lots (0 = none), drawn as a gauge."""
+    inventory_hard: int = 0
+    margin: float = 0.0
+    """Isolated margin held by the position, dollars (0 = spot or flat)."""
+    closes: int = 0
+    """Fills that closed part of a position; `wins` of them closed at a profit."""
+    wins: int = 0
     liq_price: float = 0.0
     """Futures: liquidation price of the open position, dollars; 0 when flat or spot."""
     liq_left: float = 0.0

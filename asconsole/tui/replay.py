@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from asconsole.engine.replay_control import SEEK_NS, ReplayController, parse_when
+from asconsole.domain import CommandKind
 from asconsole.tui.app import AsconsoleApp
 from asconsole.tui.screens.help import HelpScreen
 from asconsole.tui.screens.jump import JumpScreen
@@ -41,6 +42,10 @@ class ReplayApp(AsconsoleApp):
     def __init__(self, controller: ReplayController, refresh_hz: float = 10.0) -> None:
         super().__init__(controller, refresh_hz)
         self.replay = controller
+
+    def action_quit_console(self) -> None:
+        """A recording has no position to flatten: quit at once."""
+        self._send(CommandKind.QUIT)
 
     def compose(self) -> ComposeResult:
         yield ReplayBar(id="replay-bar")

@@ -179,8 +179,8 @@ def test_a_failing_console_closes_the_recording(tmp_path, monkeypatch):
     import asconsole.tui.app
 
     class BrokenApp:
-        def __init__(self, runner, refresh_hz):
-            self.runner, self.exit_reason = runner, ""
+        def __init__(self, runner, refresh_hz=None, ui=None):
+            self.runner, self.exit_reason, self.crash_report = runner, "", ""
 
         async def run_async(self):
             task = asyncio.create_task(self.runner.run())

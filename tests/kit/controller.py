@@ -20,6 +20,7 @@ class SteppedController:
         self._listeners: list[Any] = []
         self._quit = asyncio.Event()
         self.commands: list[Command] = []
+        self.stop_reason = ""
         self.publish()
 
     def publish(self) -> None:
@@ -38,6 +39,10 @@ class SteppedController:
         self.publish()
         if cmd.kind is CommandKind.QUIT:
             self._quit.set()
+
+    def request_stop(self, reason: str) -> None:
+        self.stop_reason = reason
+        self._quit.set()
 
     def advance(self, seconds: float) -> None:
         self.rig.run_for(seconds)

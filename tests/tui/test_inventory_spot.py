@@ -11,11 +11,12 @@ from tests.kit.builders import SPOT, rig
 from tests.kit.controller import SteppedController
 
 
-def lines(pane: InventoryPane, width: int | None = None) -> list[str]:
+def lines(pane: InventoryPane, snap, width: int | None = None) -> list[str]:
     size = pane.content_size
-    console = Console(width=width or size.width, record=True, color_system=None)
+    w = width or size.width
+    console = Console(width=w, record=True, color_system=None)
     with console.capture() as cap:
-        console.print(pane.content)
+        console.print(pane.draw(snap, w, size.height))
     return cap.get().splitlines()
 
 
@@ -25,7 +26,7 @@ def show(ctl: SteppedController, size: tuple[int, int], wide: int | None = None)
         async with app.run_test(size=size) as pilot:
             app.show(ctl.latest)
             await pilot.pause()
-            return lines(app.query_one(InventoryPane), wide)
+            return lines(app.query_one(InventoryPane), ctl.latest, wide)
 
     return asyncio.run(go())
 

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from asconsole.risk.base import GuardState
 from asconsole.tui.widgets.risk import RiskPane
-from tests.tui.test_console import make_app
+from tests.tui.apps import make_app
 
 
 def visible_lines(pane: RiskPane) -> list[str]:
