@@ -81,7 +81,9 @@ class QuoteSettings:
         "queue position and the venue's order-rate limits)",
         lo=1,
     )
-    decision_ms: int = setting(100, "re-evaluate the quotes at most this often, milliseconds", lo=1, hi=60_000)
+    decision_ms: int = setting(
+        100, "re-evaluate the quotes at most this often, milliseconds", lo=1, hi=60_000
+    )
     min_spread_mode: str = setting(
         "maker",
         "fee floor of the spread: maker = 2 x maker fee x mid; maker_taker = (maker + taker)"

@@ -17,7 +17,8 @@ def number(text: str) -> float:
 
 
 def settings_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", type=Path, help="config file (default: $XDG_CONFIG_HOME/asconsole/config.toml)")
+    p.add_argument("--config", type=Path,
+                   help="config file (default: $XDG_CONFIG_HOME/asconsole/config.toml)")
     p.add_argument("--venue", choices=("sim", "bybit", "mexc"))
     p.add_argument("--symbol")
     fut = p.add_mutually_exclusive_group()

@@ -94,7 +94,8 @@ def summary(r: ImportResult) -> str:
     span = (st.last_ts - st.first_ts) / NS_PER_S
     lines = [
         f"imported {st.events:,} events into {r.path}",
-        f"  {st.snapshots:,} book snapshots, {st.deltas:,} book deltas, {st.trades:,} trades over {span:,.1f} s",
+        f"  {st.snapshots:,} book snapshots, {st.deltas:,} book deltas, {st.trades:,} trades"
+        f" over {span:,.1f} s",
         f"  gaps {st.gaps}, bad lines skipped {st.bad_lines}, dropped {st.dropped:,}, "
         f"ignored {st.ignored:,}",
     ]

@@ -90,7 +90,8 @@ def trade_events(path: Path, instrument: Instrument, ctx: ImportContext) -> list
     try:
         col = [header.index(c) for c in TRADE_COLUMNS]
     except ValueError:
-        raise SourceError(f"{path}:1: not a Bybit trade file (header needs {', '.join(TRADE_COLUMNS)})") from None
+        needs = ", ".join(TRADE_COLUMNS)
+        raise SourceError(f"{path}:1: not a Bybit trade file (header needs {needs})") from None
     out: list[Trade] = []
     for n, line in rows:
         try:
@@ -98,7 +99,8 @@ def trade_events(path: Path, instrument: Instrument, ctx: ImportContext) -> list
             if cells[col[1]] != symbol:
                 ctx.stats.ignored += 1
                 continue
-            out.append(Trade(stamp_ns(cells[col[0]]), SIDES[cells[col[2]]], px(cells[col[4]]), qty(cells[col[3]])))
+            ts, side = stamp_ns(cells[col[0]]), SIDES[cells[col[2]]]
+            out.append(Trade(ts, side, px(cells[col[4]]), qty(cells[col[3]])))
         except BAD_LINE as exc:
             ctx.bad(path, n, exc)
     if len(out) > 1 and out[0].ts > out[-1].ts:

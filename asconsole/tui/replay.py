@@ -10,8 +10,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from asconsole.engine.replay_control import SEEK_NS, ReplayController, parse_when
 from asconsole.domain import CommandKind
+from asconsole.engine.replay_control import SEEK_NS, ReplayController, parse_when
 from asconsole.tui.app import AsconsoleApp
 from asconsole.tui.screens.help import HelpScreen
 from asconsole.tui.screens.jump import JumpScreen
