@@ -45,7 +45,7 @@ from asconsole.domain import (
 from asconsole.engine.orders import OrderManager, Target
 from asconsole.engine.portfolio import Portfolio
 from asconsole.engine.snapshot import OwnOrder, QuoteView, Snapshot
-from asconsole.estimators.calibration import Calibration
+from asconsole.estimators.calibration import Calibration, CalibrationState
 from asconsole.fees import FeeSchedule
 from asconsole.models import make_model
 from asconsole.models.avellaneda import session_time_left
@@ -114,7 +114,9 @@ class Engine:
         self.mark_ticks = 0.0
         self.venue_liq_ticks = 0
         """Liquidation price the venue reported for the current position; 0 = none."""
-        self.quote: QuoteView | None = None
+        self._quote: QuoteView | None = None
+        self._quote_args: tuple[Any, ...] | None = None
+        """What the last decision showed, captured; `quote` builds the view from it on demand."""
         self.log: deque[str] = deque(maxlen=50)
         self.pnl_history: deque[float] = deque(maxlen=120)
         self._last_pnl_sample = 0
@@ -339,7 +341,7 @@ class Engine:
 
     def _targets(self, ctx: RiskContext, v: Verdict) -> tuple[Target | None, Target | None]:
         if not self.book.ready:
-            self.quote = None
+            self._quote = self._quote_args = None
             return None, None
         q, cal = self.cfg.quote, self.cal
         if not cal.ready and q.warmup == "wait":
@@ -377,18 +379,33 @@ class Engine:
         )
 
     def _set_quote(self, mq: ModelQuote | None, tq: TickQuote | None, v: Verdict, warning: str) -> None:
-        st = self.cal.status(self.clock.now())
-        bid = tq.bid if tq and v.allow_bid else 0
-        ask = tq.ask if tq and v.allow_ask else 0
-        dist = quote_distances(self.book.mid_ticks() * self.instrument.tick, tq.bid, tq.ask,
-                               self.instrument.tick) if tq else (0.0, 0.0, 0.0, 0.0)
-        self.quote = QuoteView(
+        self._quote = None
+        self._quote_args = (self.clock.now(), mq, tq, v.allow_bid, v.allow_ask, warning,
+                            self.book.mid_ticks() * self.instrument.tick, self.gamma,
+                            self.order_lots, self.cal.state())
+
+    @property
+    def quote(self) -> QuoteView | None:
+        """The quote pane's numbers as of the last decision, built when first read (the UI
+        reads at refresh_hz; decisions run far more often)."""
+        if self._quote is None and self._quote_args is not None:
+            self._quote = self._quote_view(*self._quote_args)
+        return self._quote
+
+    def _quote_view(self, now: int, mq: ModelQuote | None, tq: TickQuote | None, allow_bid: bool,
+                    allow_ask: bool, warning: str, mid: float, gamma: float, lots: int,
+                    cal_state: CalibrationState) -> QuoteView:
+        st = self.cal.status(now, cal_state)
+        bid = tq.bid if tq and allow_bid else 0
+        ask = tq.ask if tq and allow_ask else 0
+        dist = quote_distances(mid, tq.bid, tq.ask, self.instrument.tick) if tq else (0.0, 0.0, 0.0, 0.0)
+        return QuoteView(
             model=self.model.name,
             sigma=st.sigma,
             sigma_annual_pct=st.sigma_annual_pct,
             A=st.A,
             kappa=st.kappa,
-            gamma=self.gamma,
+            gamma=gamma,
             param_source=st.kappa_source,
             param_age_s=st.kappa_age_s,
             fit_r2=st.fit.r2 if st.fit is not None else float("nan"),
@@ -399,8 +416,8 @@ class Engine:
             bound=tq.bound if tq else "",
             bid=bid,
             ask=ask,
-            bid_qty=self.order_lots if bid else 0,
-            ask_qty=self.order_lots if ask else 0,
+            bid_qty=lots if bid else 0,
+            ask_qty=lots if ask else 0,
             bid_ticks=dist[0],
             ask_ticks=dist[1],
             bid_bps=dist[2],
