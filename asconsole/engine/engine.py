@@ -123,6 +123,9 @@ class Engine:
         self._last_reasons: tuple[str, ...] = ()
         self._last_verdict: tuple[object, ...] = ()
         self.stopped = False
+        self._shaped_key: tuple[object, ...] = ()
+        self._shaped: tuple[ModelQuote | None, TickQuote | None, QuoteOutcome | None] = (None, None, None)
+        """The last shaped quote and the inputs it came from (`_targets` reuses it)."""
 
     def _lots(self, size: float) -> int:
         inst = self.instrument
@@ -347,25 +350,16 @@ class Engine:
         if not cal.ready and q.warmup == "wait":
             self._set_quote(None, None, v, cal.status(ctx.now).progress)
             return None, None
-        inputs = ModelInputs(
-            mid=ctx.mid,
-            q=self.portfolio.position / self.order_lots,
-            sigma=cal.sigma,
-            A=cal.A,
-            kappa=cal.kappa,
-            gamma=self.gamma,
-            time_left_s=session_time_left(ctx.now, q.horizon_s),
-        )
-        mq = self.model.quote(inputs)
-        tq = None
-        if mq is not None:
-            tq = shape_quote(mq.reservation, mq.half_spread, ctx.mid, self.instrument.tick,
-                             self.book.best_bid, self.book.best_ask, self.limits,
-                             v.widen_bid, v.widen_ask)
-        outcome = None
-        if mq is not None and tq is not None:
-            lo, hi, _ = self.limits.bounds(ctx.mid)
-            outcome = QuoteOutcome(2 * mq.half_spread, tq.spread, tq.bound, lo, hi)
+        time_left = session_time_left(ctx.now, q.horizon_s)
+        book = self.book
+        key = (book.best_bid, book.best_ask, self.portfolio.position, cal.sigma, cal.A, cal.kappa,
+               self.gamma, self.order_lots, time_left if self.model.uses_time_left else 0.0,
+               self.limits, v.widen_bid, v.widen_ask)
+        if key == self._shaped_key:
+            mq, tq, outcome = self._shaped  # the same inputs: the same quote (models are pure)
+        else:
+            mq, tq, outcome = self._shape(ctx.mid, cal, time_left, v)
+            self._shaped_key, self._shaped = key, (mq, tq, outcome)
         for g in self.guards:
             g.on_quote(ctx.now, outcome)
         if mq is None or tq is None:
@@ -377,6 +371,28 @@ class Engine:
             Target(tq.bid, size) if v.allow_bid else None,
             Target(tq.ask, size) if v.allow_ask else None,
         )
+
+    def _shape(self, mid: float, cal: Calibration, time_left: float,
+               v: Verdict) -> tuple[ModelQuote | None, TickQuote | None, QuoteOutcome | None]:
+        """Model quote, then bounds, widening and ticks; and what the bounds did."""
+        inputs = ModelInputs(
+            mid=mid,
+            q=self.portfolio.position / self.order_lots,
+            sigma=cal.sigma,
+            A=cal.A,
+            kappa=cal.kappa,
+            gamma=self.gamma,
+            time_left_s=time_left,
+        )
+        mq = self.model.quote(inputs)
+        if mq is None:
+            return None, None, None
+        tq = shape_quote(mq.reservation, mq.half_spread, mid, self.instrument.tick,
+                         self.book.best_bid, self.book.best_ask, self.limits, v.widen_bid, v.widen_ask)
+        if tq is None:
+            return mq, None, None
+        lo, hi, _ = self.limits.bounds(mid)
+        return mq, tq, QuoteOutcome(2 * mq.half_spread, tq.spread, tq.bound, lo, hi)
 
     def _set_quote(self, mq: ModelQuote | None, tq: TickQuote | None, v: Verdict, warning: str) -> None:
         self._quote = None
