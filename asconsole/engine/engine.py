@@ -58,7 +58,7 @@ from asconsole.models.rounding import (
     size_lots,
 )
 from asconsole.risk import build_guards, find_guard
-from asconsole.risk.base import QuoteOutcome, RiskContext, Verdict
+from asconsole.risk.base import GuardState, QuoteOutcome, RiskContext, Verdict, hooked
 from asconsole.risk.liquidation import LiquidationGuard
 from asconsole.risk.tick_filter import TickFilter
 
@@ -95,7 +95,10 @@ class Engine:
         self.guards = build_guards(settings)
         self.tick_filter = find_guard(self.guards, TickFilter)
         self.liquidation = find_guard(self.guards, LiquidationGuard)
-        self._guard_states: dict[str, str] = {}
+        self._mid_guards = hooked(self.guards, "on_mid")
+        self._fill_guards = hooked(self.guards, "on_fill")
+        self._quote_guards = hooked(self.guards, "on_quote")
+        self._guard_states: dict[str, GuardState] = {}
         self.model = model or make_model(settings.quote)
         self.fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
         self.cal = Calibration.from_settings(settings.quote)
@@ -193,7 +196,7 @@ class Engine:
                 first = self.tick_filter.chain == 1
                 return self._decide(now) if first else []
             self.cal.on_book(now, self.book.best_bid * tick, self.book.best_ask * tick)
-            for g in self.guards:
+            for g in self._mid_guards:
                 g.on_mid(now, mid)
         if now - self.last_decision_ts >= self.decision_ns:
             return self._decide(now)
@@ -215,7 +218,7 @@ class Engine:
     def _on_fill(self, f: Fill) -> None:
         self.portfolio.apply(f)
         self.venue_liq_ticks = 0  # it was for the old position; the estimate holds until the next
-        for g in self.guards:
+        for g in self._fill_guards:
             g.on_fill(f)
         px = self.instrument.price_str(f.price)
         qty = self.instrument.qty_str(f.qty)
@@ -328,8 +331,8 @@ class Engine:
         """Record every guard state change and every change of the combined verdict."""
         for g in self.guards:
             st = g.status
-            if self._guard_states.get(st.name) != st.state.value:
-                self._guard_states[st.name] = st.state.value
+            if self._guard_states.get(st.name) is not st.state:
+                self._guard_states[st.name] = st.state
                 self.journal(now, "guard", {"name": st.name, "state": st.state.value,
                                             "value": st.value, "threshold": st.threshold,
                                             "reason": st.reason, "trips": st.trips})
@@ -360,7 +363,7 @@ class Engine:
         else:
             mq, tq, outcome = self._shape(ctx.mid, cal, time_left, v)
             self._shaped_key, self._shaped = key, (mq, tq, outcome)
-        for g in self.guards:
+        for g in self._quote_guards:
             g.on_quote(ctx.now, outcome)
         if mq is None or tq is None:
             self._set_quote(None, None, v, "model gave no quote for these parameters")
