@@ -103,7 +103,8 @@ def run(settings: Settings, data: Data, progress: Progress | None = None) -> Sum
     engine = Engine(settings, data.instrument, clock, prefix="bt")
     fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
     exchange = PaperExchange(
-        data.instrument, fees, clock, fill_model_from_settings(settings.paper, settings.market.seed)
+        data.instrument, fees, clock, fill_model_from_settings(settings.paper, settings.market.seed),
+        book=engine.book,
     )
     stats = RunStats(engine)
     driver = Driver(engine, exchange, clock, tap=stats.tap)

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from asconsole.book import Book
+from asconsole.book import Book, Touch
 from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
 from asconsole.config import Settings
 from asconsole.domain import (
@@ -90,6 +90,9 @@ class Engine:
         self.mode = mode
         self.journal = journal
         self.book = Book()
+        self.top = Touch()
+        """The touch as of the last market event this engine handled: what decisions read."""
+        self._gaps = 0
         self.portfolio = Portfolio(instrument)
         self.om = OrderManager(prefix, settings.quote.requote_ticks)
         self.guards = build_guards(settings)
@@ -160,14 +163,17 @@ class Engine:
     def on_market(self, ev: MarketEvent) -> list[OrderAction]:
         now = self.clock.now()
         if isinstance(ev, BookDelta):
-            gaps = self.book.gaps
-            if not self.book.apply_delta(ev):
-                if self.book.gaps == gaps:
+            ok = self.book.apply_delta(ev)
+            self.top.take(self.book)
+            if not ok:
+                if self.book.gaps == self._gaps:
                     return []
+                self._gaps = self.book.gaps
                 self.note("book gap: quotes pulled until a fresh snapshot")
                 return self._decide(now)
         elif isinstance(ev, BookSnapshot):
             self.book.apply_snapshot(ev)
+            self.top.take(self.book)
         elif isinstance(ev, Trade):
             self.last_data_ts = now
             tick = self.instrument.tick
@@ -277,10 +283,10 @@ class Engine:
     # --- decisions -------------------------------------------------------------------------
 
     def _mark(self) -> float:
-        return self.mark_ticks or self.book.mid_ticks()
+        return self.mark_ticks or self.top.mid_ticks()
 
     def _context(self, now: int) -> RiskContext:
-        mid = self.book.mid_ticks() * self.instrument.tick
+        mid = self.top.mid_ticks() * self.instrument.tick
         return RiskContext(
             now=now,
             mid=mid,
@@ -290,7 +296,7 @@ class Engine:
             pnl=self.portfolio.total(self._mark()),
             last_data_ts=self.last_data_ts,
             feed_connected=self.feed_connected,
-            book_valid=self.book.ready,
+            book_valid=self.top.ready,
             base=self.instrument.base,
             entry=self.portfolio.entry * self.instrument.tick,
             mark=self._mark() * self.instrument.tick,
@@ -346,7 +352,7 @@ class Engine:
                                           "reasons": list(v.reasons)})
 
     def _targets(self, ctx: RiskContext, v: Verdict) -> tuple[Target | None, Target | None]:
-        if not self.book.ready:
+        if not self.top.ready:
             self._quote = self._quote_args = None
             return None, None
         q, cal = self.cfg.quote, self.cal
@@ -354,7 +360,7 @@ class Engine:
             self._set_quote(None, None, v, cal.status(ctx.now).progress)
             return None, None
         time_left = session_time_left(ctx.now, q.horizon_s)
-        book = self.book
+        book = self.top
         key = (book.best_bid, book.best_ask, self.portfolio.position, cal.sigma, cal.A, cal.kappa,
                self.gamma, self.order_lots, time_left if self.model.uses_time_left else 0.0,
                self.limits, v.widen_bid, v.widen_ask)
@@ -391,7 +397,7 @@ class Engine:
         if mq is None:
             return None, None, None
         tq = shape_quote(mq.reservation, mq.half_spread, mid, self.instrument.tick,
-                         self.book.best_bid, self.book.best_ask, self.limits, v.widen_bid, v.widen_ask)
+                         self.top.best_bid, self.top.best_ask, self.limits, v.widen_bid, v.widen_ask)
         if tq is None:
             return mq, None, None
         lo, hi, _ = self.limits.bounds(mid)
@@ -400,7 +406,7 @@ class Engine:
     def _set_quote(self, mq: ModelQuote | None, tq: TickQuote | None, v: Verdict, warning: str) -> None:
         self._quote = None
         self._quote_args = (self.clock.now(), mq, tq, v.allow_bid, v.allow_ask, warning,
-                            self.book.mid_ticks() * self.instrument.tick, self.gamma,
+                            self.top.mid_ticks() * self.instrument.tick, self.gamma,
                             self.order_lots, self.cal.state())
 
     @property
@@ -492,7 +498,7 @@ class Engine:
         """A reduce-only taker order for `lots` (signed: negative sells), capped in slippage."""
         side = Side.BUY if lots > 0 else Side.SELL
         slip = self.cfg.risk.flatten_slippage_bps / 1e4
-        ref = self.book.best_ask if side is Side.BUY else self.book.best_bid
+        ref = self.top.best_ask if side is Side.BUY else self.top.best_bid
         ref = ref or round(self._mark())
         price = round(ref * (1 + slip)) if side is Side.BUY else round(ref * (1 - slip))
         return self.om.place(side, price, abs(lots), now, tif=tif, reduce_only=True)

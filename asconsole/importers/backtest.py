@@ -56,7 +56,7 @@ def backtest(session: Session, settings: config.Settings | None = None) -> Backt
     inst = instrument_of(session)
     clock = EventClock(session.meta["start_ns"])
     engine = Engine(s, inst, clock, prefix="bt", mode="backtest")
-    exchange = PaperExchange(inst, FeeSchedule(s.fees.maker, s.fees.taker), clock)
+    exchange = PaperExchange(inst, FeeSchedule(s.fees.maker, s.fees.taker), clock, book=engine.book)
     driver = Driver(engine, exchange, clock)
     driver.run(market_events(session))
     p = engine.portfolio
