@@ -126,7 +126,7 @@ def build(
 
     fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
     fill_model = fill_model_from_settings(settings.paper, m.seed)
-    paper = PaperBroker(PaperExchange(instrument, fees, clock, fill_model))
+    paper = PaperBroker(PaperExchange(instrument, fees, clock, fill_model, book=engine.book))
     runner = Runner(
         engine,
         feed,

@@ -301,13 +301,18 @@ class PaperExchange:
         elif isinstance(ev, Trade):
             return self._on_trade(ev) if self.orders else []
         elif isinstance(ev, BookSnapshot):
-            if self._taken:
-                self._taken.clear()
-                self.book = self.shared  # type: ignore[assignment]
+            self.drop_impact()
             self.book.apply_snapshot(ev)
         else:
             return []
         return self._on_book() if self.orders else []
+
+    def drop_impact(self) -> None:
+        """Forget the liquidity sweeps took: back to the shared book (a snapshot replaces every
+        level; a paper run back from live starts from the market as the engine has it)."""
+        if self._taken:
+            self._taken.clear()
+            self.book = self.shared  # type: ignore[assignment]
 
     def _rejoin(self, ev: BookDelta) -> None:
         """Back to the shared book once the data has updated every level a sweep took from:
@@ -441,6 +446,7 @@ class PaperBroker:
     def reset(self) -> None:
         """Start over flat with nothing working (back from live: the paper book is virtual)."""
         self.exchange.close("reset")
+        self.exchange.drop_impact()
         self.exchange.position = 0
         while not self._events.empty():
             self._events.get_nowait()
