@@ -12,7 +12,7 @@ from asconsole.venues.paper import PaperExchange, fill_model_from_settings
 from asconsole.venues.sim import SimMarket, params_from_settings
 from tests.kit.builders import INST, T0
 
-SETTINGS = (config.Settings().replace("market", regime="flash_crash", seed=5)
+SETTINGS = (config.Settings().replace("market", regime="volatile", seed=3)
             .replace("risk", inventory_soft=1, inventory_hard=2))
 
 
@@ -21,7 +21,7 @@ def _run(events: list[MarketEvent], shared: bool) -> tuple[list[str], Engine]:
     clock = EventClock(T0)
     engine = Engine(SETTINGS, INST, clock, prefix="t", journal=lambda ts, k, p: seen.append(f"{ts} {k} {p}"))
     exchange = PaperExchange(INST, FeeSchedule(SETTINGS.fees.maker, SETTINGS.fees.taker), clock,
-                             fill_model_from_settings(SETTINGS.paper, 5), book=engine.book if shared else None)
+                             fill_model_from_settings(SETTINGS.paper, 3), book=engine.book if shared else None)
     driver = Driver(engine, exchange, clock, tap=lambda x: seen.append(repr(x)) if not isinstance(x, MarketEvent) else None)
     for i, ev in enumerate(events):
         driver.market(ev)
