@@ -36,7 +36,9 @@ from asconsole.domain import (
     MarketEvent,
     MarkPrice,
     OrderAction,
+    OrderAck,
     OrderRejected,
+    PlaceOrder,
     Side,
     TimeInForce,
     Trade,
@@ -129,6 +131,9 @@ class Engine:
         self._last_reasons: tuple[str, ...] = ()
         self._last_verdict: tuple[object, ...] = ()
         self.stopped = False
+        self._fresh: tuple[int, set[str]] | None = None
+        """(time, client ids) of the orders the last decision placed, while nothing but their
+        acks has reached the engine since: an ack of one of them needs no decision (on_exec)."""
         self._shaped_key: tuple[object, ...] = ()
         self._shaped: tuple[ModelQuote | None, TickQuote | None, QuoteOutcome | None] = (None, None, None)
         """The last shaped quote and the inputs it came from (`_targets` reuses it)."""
@@ -151,6 +156,7 @@ class Engine:
     def set_mode(self, mode: str, position: VenuePosition) -> None:
         """Paper <-> live: the position is now the venue's; PnL counts from here."""
         self.mode = mode
+        self._fresh = None
         self.portfolio = Portfolio(self.instrument)
         self.portfolio.position = position.size
         if position.size:
@@ -162,6 +168,7 @@ class Engine:
 
     def on_market(self, ev: MarketEvent) -> list[OrderAction]:
         now = self.clock.now()
+        self._fresh = None
         if isinstance(ev, BookDelta):
             ok = self.book.apply_delta(ev)
             self.top.take(self.book)
@@ -209,8 +216,18 @@ class Engine:
         return []
 
     def on_exec(self, ev: ExecEvent) -> list[OrderAction]:
+        fresh, self._fresh = self._fresh, None
         fill = self.om.on_exec(ev)
         now = self.clock.now()
+        if (type(ev) is OrderAck and fresh is not None and fresh[0] == now
+                and ev.client_id in fresh[1] and self._guards_journaled()):
+            # The ack of an order the last decision placed, at that decision's time, with
+            # nothing else since: deciding again sees the same inputs, so the same targets,
+            # which this order (placed at its target) matches; it would send nothing and
+            # change nothing (guards and refit are idempotent at the same time, and no guard
+            # state waits to be journaled: on_quote runs after the journal).
+            self._fresh = fresh
+            return []
         if fill is not None:
             self._on_fill(fill)
         elif isinstance(ev, OrderRejected):
@@ -236,6 +253,7 @@ class Engine:
 
     def on_command(self, cmd: Command) -> list[OrderAction]:
         now = self.clock.now()
+        self._fresh = None
         k = cmd.kind
         if k is CommandKind.PAUSE:
             self.paused = True
@@ -275,6 +293,7 @@ class Engine:
     def on_timer(self) -> list[OrderAction]:
         """Periodic: stale-data checks and the PnL history run even without market data."""
         now = self.clock.now()
+        self._fresh = None
         if now - self._last_pnl_sample >= NS_PER_S:
             self._last_pnl_sample = now
             self.pnl_history.append(self.portfolio.total(self._mark()))
@@ -328,10 +347,12 @@ class Engine:
         if self.paused:
             bid = ask = None
         actions = self.om.reconcile(bid, ask, now)
+        out += actions
         if actions:
             self.journal(now, "quote", {"bid": bid.price if bid else 0, "ask": ask.price if ask else 0,
                                         "reasons": list(reasons)})
-        return out + actions
+        self._fresh = (now, {a.client_id for a in out if type(a) is PlaceOrder})
+        return out
 
     def _journal_guards(self, now: int, v: Verdict) -> None:
         """Record every guard state change and every change of the combined verdict."""
@@ -350,6 +371,10 @@ class Engine:
                                           "widen_ask": round(v.widen_ask, 2),
                                           "reduce": v.reduce_lots, "kill": v.kill,
                                           "reasons": list(v.reasons)})
+
+    def _guards_journaled(self) -> bool:
+        states = self._guard_states
+        return all(states.get(g.status.name) is g.status.state for g in self.guards)
 
     def _targets(self, ctx: RiskContext, v: Verdict) -> tuple[Target | None, Target | None]:
         if not self.top.ready:
