@@ -121,6 +121,7 @@ def run(
     exchange = PaperExchange(
         data.instrument, fees, clock, fill_model_from_settings(settings.paper, settings.market.seed),
         paper_wallet(settings.paper, data.instrument),
+        book=engine.book,
     )
     stats = RunStats(engine)
     tap = stats.tap

@@ -111,6 +111,15 @@ class Book:
         self._last_ok = True
         return True
 
+    def copy(self) -> Book:
+        """An independent book with the same levels and state (the paper venue forks one)."""
+        b = Book()
+        b.bids, b.asks, b._bpx, b._apx = dict(self.bids), dict(self.asks), self._bpx[:], self._apx[:]
+        b.best_bid, b.best_ask, b.seq, b.ts = self.best_bid, self.best_ask, self.seq, self.ts
+        b.valid, b.ready, b.gaps = self.valid, self.ready, self.gaps
+        b._last, b._last_ok = self._last, self._last_ok
+        return b
+
     def invalidate(self) -> None:
         self.valid = self.ready = False
 
@@ -139,3 +148,27 @@ class Book:
     def depth(self, is_bid: bool, n: int) -> int:
         """Total lots in the best `n` levels of one side."""
         return sum(q for _, q in self.levels(is_bid, n))
+
+
+class Touch:
+    """One reader's copy of a book's touch, taken when that reader handles a market event.
+
+    The engine decides on its own copy: in a backtest the paper exchange shares the engine's
+    book and applies each event first, and the fills it causes reach the engine (which decides
+    on them) before the engine has handled that event, exactly as with two books."""
+
+    __slots__ = ("best_bid", "best_ask", "ready")
+
+    def __init__(self) -> None:
+        self.best_bid = 0
+        self.best_ask = 0
+        self.ready = False
+
+    def take(self, book: Book) -> None:
+        self.best_bid, self.best_ask, self.ready = book.best_bid, book.best_ask, book.ready
+
+    def mid_ticks(self) -> float:
+        """As `Book.mid_ticks`, at the time of the copy."""
+        if not self.ready:
+            return 0.0
+        return (self.best_bid + self.best_ask) / 2.0

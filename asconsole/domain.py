@@ -8,7 +8,7 @@ integer count of nanoseconds since the Unix epoch, taken from an injected clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 import math
 from decimal import ROUND_DOWN, Decimal
 from enum import Enum, IntEnum
@@ -34,12 +34,21 @@ class VenueKind(str, Enum):
     SPOT = "spot"
 
 
+class _Steps:
+    """`tick` and `lot` as floats, parsed once: the engine reads them on every market event.
+    Slots of a base class, not dataclass fields, so they stay out of eq, repr and asdict."""
+
+    __slots__ = ("tick", "lot")
+    tick: float
+    lot: float
+
+
 @dataclass(frozen=True, slots=True)
-class Instrument:
+class Instrument(_Steps):
     """What a venue says about a symbol: tick, lot, minimums, and how to convert.
 
     `tick_size` and `lot_size` are decimal strings exactly as the venue publishes
-    them, so conversions are exact.
+    them, so conversions are exact; `tick` and `lot` are their float values.
     """
 
     venue: str
@@ -52,13 +61,13 @@ class Instrument:
     base: str = "BTC"
     quote: str = "USDT"
 
-    @property
-    def tick(self) -> float:
-        return float(self.tick_size)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tick", float(self.tick_size))
+        object.__setattr__(self, "lot", float(self.lot_size))
 
-    @property
-    def lot(self) -> float:
-        return float(self.lot_size)
+    def __reduce__(self) -> tuple[type[Instrument], tuple[object, ...]]:
+        """Pickle and copy through the constructor, so `tick` and `lot` are parsed again."""
+        return type(self), tuple(getattr(self, f.name) for f in fields(self))
 
     def _steps(self, value: str | Decimal | float, step: str, rounding: str | None) -> int:
         d = value if isinstance(value, Decimal) else Decimal(str(value))

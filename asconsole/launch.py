@@ -137,7 +137,8 @@ def _assemble(settings: Settings, instrument: Instrument, clock: Clock, start: i
     fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
     fill_model = fill_model_from_settings(settings.paper, m.seed)
     wallet = paper_wallet(settings.paper, instrument)
-    paper = PaperBroker(PaperExchange(instrument, fees, clock, fill_model, wallet))
+    paper = PaperBroker(PaperExchange(instrument, fees, clock, fill_model, wallet,
+                                       book=engine.book))
     runner = Runner(
         engine,
         feed,

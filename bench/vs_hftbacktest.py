@@ -16,9 +16,9 @@ runs a GLFT quoter written for this bench after its GLFT tutorial (A and kappa f
 arrival depths every 5 s over 10 minutes, volatility from 100 ms mid changes), compiled with
 numba, on its ROI-vector depth (prices from 0.7x to 1.3x the traded range: the far levels of
 the Binance book, e.g. 1,000 USDT, fall outside and cost it nothing); asconsole runs its own
-engine (Driver + PaperExchange + Engine, GLFT, its calibration) on its full book.
-`--shared-book` adds a run where the engine and the paper exchange share one book (a proposed
-one-line change to the driver).
+engine (Driver + PaperExchange + Engine, GLFT, its calibration) on its full book, shared by the
+engine and the paper exchange as in `asconsole backtest`; `--two-books` adds a run with a book
+each (as before the books were shared).
 
 hftbacktest is not a dependency of asconsole: it runs in its own virtual environment (created
 with pip on first use) in a subprocess that loads the arrays this script writes. Timings exclude
@@ -83,7 +83,7 @@ def bench_settings():  # type: ignore[no-untyped-def]
     return s.replace("risk", inventory_soft=MAX_POSITION_ORDERS - 1, inventory_hard=MAX_POSITION_ORDERS)
 
 
-def run_asconsole(inst, events, shared_book: bool = False) -> tuple[float, int, float]:  # type: ignore[no-untyped-def]
+def run_asconsole(inst, events, shared_book: bool = True) -> tuple[float, int, float]:  # type: ignore[no-untyped-def]
     """Seconds for Driver.run over `events`, fills, and total PnL."""
     from asconsole.clock import EventClock
     from asconsole.engine.driver import Driver
@@ -94,9 +94,8 @@ def run_asconsole(inst, events, shared_book: bool = False) -> tuple[float, int, 
     s = bench_settings()
     clock = EventClock(events[0].ts)
     engine = Engine(s, inst, clock, mode="backtest")
-    exchange = PaperExchange(inst, FeeSchedule(MAKER, TAKER), clock)
-    if shared_book:
-        exchange.book = engine.book  # the proposal: one book per run, applied once per event
+    book = engine.book if shared_book else None
+    exchange = PaperExchange(inst, FeeSchedule(MAKER, TAKER), clock, book=book)
     driver = Driver(engine, exchange, clock)
     t = time.process_time()
     driver.run(events)
@@ -293,8 +292,8 @@ def main() -> None:
     ap.add_argument("--hbt-venv", type=Path, default=Path("/tmp/hbt-venv"))
     ap.add_argument("--sim-minutes", type=float, default=60.0)
     ap.add_argument("--repeat", type=int, default=3, help="asconsole runs per data set (best kept)")
-    ap.add_argument("--shared-book", action="store_true",
-                    help="also time the engine and paper exchange sharing one book")
+    ap.add_argument("--two-books", action="store_true",
+                    help="also time the engine and the paper exchange with a book each")
     ap.add_argument("--hbt-worker", help=argparse.SUPPRESS)
     ap.add_argument("--tick", type=float, help=argparse.SUPPRESS)
     ap.add_argument("--lot", type=float, help=argparse.SUPPRESS)
@@ -316,7 +315,7 @@ def main() -> None:
             np.savez(Path(tmp) / f"{name}.npz", data=data)
             hbt = run_hbt(py, Path(tmp), name, inst)
             rows, msgs = hbt["rows"], len(events)
-            variants = [("asconsole", False)] + ([("asconsole, shared book", True)] if a.shared_book else [])
+            variants = [("asconsole", True)] + ([("asconsole, two books", False)] if a.two_books else [])
             print(f"{title:38} {'hftbacktest (numba)':22} {hbt['seconds']:8.3f} {rows / hbt['seconds']:12,.0f}"
                   f" {msgs / hbt['seconds']:10,.0f} {hbt['fills']:6}   {hbt['decisions']:,} decisions of 100 ms")
             for label, shared in variants:

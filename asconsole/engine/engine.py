@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from asconsole.book import Book
+from asconsole.book import Book, Touch
 from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
 from asconsole.config import Settings
 from asconsole.domain import (
@@ -36,8 +36,10 @@ from asconsole.domain import (
     Instrument,
     MarketEvent,
     MarkPrice,
+    OrderAck,
     OrderAction,
     OrderRejected,
+    PlaceOrder,
     Side,
     TimeInForce,
     Trade,
@@ -48,7 +50,7 @@ from asconsole.engine.orders import OrderManager, Target
 from asconsole.engine.portfolio import Portfolio
 from asconsole.engine.snapshot import OwnOrder, QuoteView, Snapshot
 from asconsole.engine.spot import SpotAccount
-from asconsole.estimators.calibration import Calibration
+from asconsole.estimators.calibration import Calibration, CalibrationState
 from asconsole.fees import FeeSchedule
 from asconsole.models import make_model
 from asconsole.models.avellaneda import session_time_left
@@ -61,7 +63,7 @@ from asconsole.models.rounding import (
     size_lots,
 )
 from asconsole.risk import build_guards, find_guard
-from asconsole.risk.base import QuoteOutcome, RiskContext, Verdict
+from asconsole.risk.base import GuardState, QuoteOutcome, RiskContext, Verdict, hooked
 from asconsole.risk.liquidation import LiquidationGuard
 from asconsole.risk.tick_filter import TickFilter
 
@@ -93,6 +95,9 @@ class Engine:
         self.mode = mode
         self.journal = journal
         self.book = Book()
+        self.top = Touch()
+        """The touch as of the last market event this engine handled: what decisions read."""
+        self._gaps = 0
         self.portfolio = Portfolio(instrument)
         self.om = OrderManager(prefix, settings.quote.requote_ticks)
         is_spot = instrument.kind is VenueKind.SPOT
@@ -101,7 +106,10 @@ class Engine:
         self.guards = build_guards(settings, spot=is_spot)
         self.tick_filter = find_guard(self.guards, TickFilter)
         self.liquidation = find_guard(self.guards, LiquidationGuard)
-        self._guard_states: dict[str, str] = {}
+        self._mid_guards = hooked(self.guards, "on_mid")
+        self._fill_guards = hooked(self.guards, "on_fill")
+        self._quote_guards = hooked(self.guards, "on_quote")
+        self._guard_states: dict[str, GuardState] = {}
         self.model = model or make_model(settings.quote)
         self.fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
         self.cal = Calibration.from_settings(settings.quote)
@@ -120,7 +128,9 @@ class Engine:
         self.mark_ticks = 0.0
         self.venue_liq_ticks = 0
         """Liquidation price the venue reported for the current position; 0 = none."""
-        self.quote: QuoteView | None = None
+        self._quote: QuoteView | None = None
+        self._quote_args: tuple[Any, ...] | None = None
+        """What the last decision showed, captured; `quote` builds the view from it on demand."""
         self.log: deque[str] = deque(maxlen=50)
         self.pnl_history: deque[float] = deque(maxlen=120)
         self.mid_history: deque[float] = deque(maxlen=120)
@@ -128,6 +138,12 @@ class Engine:
         self._last_reasons: tuple[str, ...] = ()
         self._last_verdict: tuple[object, ...] = ()
         self.stopped = False
+        self._fresh: tuple[int, set[str]] | None = None
+        """(time, client ids) of the orders the last decision placed, while nothing but their
+        acks has reached the engine since: an ack of one of them needs no decision (on_exec)."""
+        self._shaped_key: tuple[object, ...] = ()
+        self._shaped: tuple[ModelQuote | None, TickQuote | None, QuoteOutcome | None] = (None, None, None)
+        """The last shaped quote and the inputs it came from (`_targets` reuses it)."""
 
     def _lots(self, size: float) -> int:
         inst = self.instrument
@@ -152,6 +168,7 @@ class Engine:
         if self.spot is not None:
             self.spot.set_mode(mode == "live")
             position = VenuePosition(0)
+        self._fresh = None
         self.portfolio = Portfolio(self.instrument)
         self.portfolio.position = position.size
         if position.size:
@@ -163,15 +180,19 @@ class Engine:
 
     def on_market(self, ev: MarketEvent) -> list[OrderAction]:
         now = self.clock.now()
+        self._fresh = None
         if isinstance(ev, BookDelta):
-            gaps = self.book.gaps
-            if not self.book.apply_delta(ev):
-                if self.book.gaps == gaps:
+            ok = self.book.apply_delta(ev)
+            self.top.take(self.book)
+            if not ok:
+                if self.book.gaps == self._gaps:
                     return []
+                self._gaps = self.book.gaps
                 self.note("book gap: quotes pulled until a fresh snapshot")
                 return self._decide(now)
         elif isinstance(ev, BookSnapshot):
             self.book.apply_snapshot(ev)
+            self.top.take(self.book)
         elif isinstance(ev, Trade):
             self.last_data_ts = now
             tick = self.instrument.tick
@@ -200,7 +221,7 @@ class Engine:
                 first = self.tick_filter.chain == 1
                 return self._decide(now) if first else []
             self.cal.on_book(now, self.book.best_bid * tick, self.book.best_ask * tick)
-            for g in self.guards:
+            for g in self._mid_guards:
                 g.on_mid(now, mid)
         if now - self.last_decision_ts >= self.decision_ns:
             return self._decide(now)
@@ -209,10 +230,21 @@ class Engine:
     def on_exec(self, ev: ExecEvent) -> list[OrderAction]:
         now = self.clock.now()
         if isinstance(ev, Balances):
+            self._fresh = None
             if self.spot is not None:
                 self.spot.on_report(ev)
             return self._decide(now)
+        fresh, self._fresh = self._fresh, None
         fill = self.om.on_exec(ev)
+        if (type(ev) is OrderAck and fresh is not None and fresh[0] == now
+                and ev.client_id in fresh[1] and self._guards_journaled()):
+            # The ack of an order the last decision placed, at that decision's time, with
+            # nothing else since: deciding again sees the same inputs, so the same targets,
+            # which this order (placed at its target) matches; it would send nothing and
+            # change nothing (guards and refit are idempotent at the same time, and no guard
+            # state waits to be journaled: on_quote runs after the journal).
+            self._fresh = fresh
+            return []
         if fill is not None:
             self._on_fill(fill)
         elif isinstance(ev, OrderRejected):
@@ -228,7 +260,7 @@ class Engine:
         if self.spot is not None:
             self.spot.on_fill(f)
         self.venue_liq_ticks = 0  # it was for the old position; the estimate holds until the next
-        for g in self.guards:
+        for g in self._fill_guards:
             g.on_fill(f)
         px = self.instrument.price_str(f.price)
         qty = self.instrument.qty_str(f.qty)
@@ -240,6 +272,7 @@ class Engine:
 
     def on_command(self, cmd: Command) -> list[OrderAction]:
         now = self.clock.now()
+        self._fresh = None
         k = cmd.kind
         if k is CommandKind.PAUSE:
             self.paused = True
@@ -279,6 +312,7 @@ class Engine:
     def on_timer(self) -> list[OrderAction]:
         """Periodic: stale-data checks and the PnL history run even without market data."""
         now = self.clock.now()
+        self._fresh = None
         if now - self._last_pnl_sample >= NS_PER_S:
             self._last_pnl_sample = now
             self.pnl_history.append(self.portfolio.total(self._mark()))
@@ -288,10 +322,10 @@ class Engine:
     # --- decisions -------------------------------------------------------------------------
 
     def _mark(self) -> float:
-        return self.mark_ticks or self.book.mid_ticks()
+        return self.mark_ticks or self.top.mid_ticks()
 
     def _context(self, now: int) -> RiskContext:
-        mid_ticks = self.book.mid_ticks()
+        mid_ticks = self.top.mid_ticks()
         mid = mid_ticks * self.instrument.tick
         spot = None
         if self.spot is not None:
@@ -305,7 +339,7 @@ class Engine:
             pnl=self.portfolio.total(self._mark()),
             last_data_ts=self.last_data_ts,
             feed_connected=self.feed_connected,
-            book_valid=self.book.ready,
+            book_valid=self.top.ready,
             base=self.instrument.base,
             entry=self.portfolio.entry * self.instrument.tick,
             mark=self._mark() * self.instrument.tick,
@@ -338,17 +372,19 @@ class Engine:
         if self.paused:
             bid = ask = None
         actions = self.om.reconcile(bid, ask, now)
+        out += actions
         if actions:
             self.journal(now, "quote", {"bid": bid.price if bid else 0, "ask": ask.price if ask else 0,
                                         "reasons": list(reasons)})
-        return out + actions
+        self._fresh = (now, {a.client_id for a in out if type(a) is PlaceOrder})
+        return out
 
     def _journal_guards(self, now: int, v: Verdict) -> None:
         """Record every guard state change and every change of the combined verdict."""
         for g in self.guards:
             st = g.status
-            if self._guard_states.get(st.name) != st.state.value:
-                self._guard_states[st.name] = st.state.value
+            if self._guard_states.get(st.name) is not st.state:
+                self._guard_states[st.name] = st.state
                 self.journal(now, "guard", {"name": st.name, "state": st.state.value,
                                             "value": st.value, "threshold": st.threshold,
                                             "reason": st.reason, "trips": st.trips})
@@ -361,34 +397,29 @@ class Engine:
                                           "reduce": v.reduce_lots, "kill": v.kill,
                                           "reasons": list(v.reasons)})
 
+    def _guards_journaled(self) -> bool:
+        states = self._guard_states
+        return all(states.get(g.status.name) is g.status.state for g in self.guards)
+
     def _targets(self, ctx: RiskContext, v: Verdict) -> tuple[Target | None, Target | None]:
-        if not self.book.ready:
-            self.quote = None
+        if not self.top.ready:
+            self._quote = self._quote_args = None
             return None, None
         q, cal = self.cfg.quote, self.cal
         if not cal.ready and q.warmup == "wait":
             self._set_quote(None, None, v, cal.status(ctx.now).progress)
             return None, None
-        inputs = ModelInputs(
-            mid=ctx.mid,
-            q=self.portfolio.position / self.order_lots,
-            sigma=cal.sigma,
-            A=cal.A,
-            kappa=cal.kappa,
-            gamma=self.gamma,
-            time_left_s=session_time_left(ctx.now, q.horizon_s),
-        )
-        mq = self.model.quote(inputs)
-        tq = None
-        if mq is not None:
-            tq = shape_quote(mq.reservation, mq.half_spread, ctx.mid, self.instrument.tick,
-                             self.book.best_bid, self.book.best_ask, self.limits,
-                             v.widen_bid, v.widen_ask)
-        outcome = None
-        if mq is not None and tq is not None:
-            lo, hi, _ = self.limits.bounds(ctx.mid)
-            outcome = QuoteOutcome(2 * mq.half_spread, tq.spread, tq.bound, lo, hi)
-        for g in self.guards:
+        time_left = session_time_left(ctx.now, q.horizon_s)
+        book = self.top
+        key = (book.best_bid, book.best_ask, self.portfolio.position, cal.sigma, cal.A, cal.kappa,
+               self.gamma, self.order_lots, time_left if self.model.uses_time_left else 0.0,
+               self.limits, v.widen_bid, v.widen_ask)
+        if key == self._shaped_key:
+            mq, tq, outcome = self._shaped  # the same inputs: the same quote (models are pure)
+        else:
+            mq, tq, outcome = self._shape(ctx.mid, cal, time_left, v)
+            self._shaped_key, self._shaped = key, (mq, tq, outcome)
+        for g in self._quote_guards:
             g.on_quote(ctx.now, outcome)
         if mq is None or tq is None:
             self._set_quote(None, None, v, "model gave no quote for these parameters")
@@ -400,19 +431,56 @@ class Engine:
             Target(tq.ask, size) if v.allow_ask else None,
         )
 
+    def _shape(self, mid: float, cal: Calibration, time_left: float,
+               v: Verdict) -> tuple[ModelQuote | None, TickQuote | None, QuoteOutcome | None]:
+        """Model quote, then bounds, widening and ticks; and what the bounds did."""
+        inputs = ModelInputs(
+            mid=mid,
+            q=self.portfolio.position / self.order_lots,
+            sigma=cal.sigma,
+            A=cal.A,
+            kappa=cal.kappa,
+            gamma=self.gamma,
+            time_left_s=time_left,
+        )
+        mq = self.model.quote(inputs)
+        if mq is None:
+            return None, None, None
+        tq = shape_quote(mq.reservation, mq.half_spread, mid, self.instrument.tick,
+                         self.top.best_bid, self.top.best_ask, self.limits, v.widen_bid, v.widen_ask)
+        if tq is None:
+            return mq, None, None
+        lo, hi, _ = self.limits.bounds(mid)
+        return mq, tq, QuoteOutcome(2 * mq.half_spread, tq.spread, tq.bound, lo, hi)
+
     def _set_quote(self, mq: ModelQuote | None, tq: TickQuote | None, v: Verdict, warning: str) -> None:
-        st = self.cal.status(self.clock.now())
-        bid = tq.bid if tq and v.allow_bid else 0
-        ask = tq.ask if tq and v.allow_ask else 0
-        dist = quote_distances(self.book.mid_ticks() * self.instrument.tick, tq.bid, tq.ask,
-                               self.instrument.tick) if tq else (0.0, 0.0, 0.0, 0.0)
-        self.quote = QuoteView(
+        self._quote = None
+        self._quote_args = (self.clock.now(), mq, tq, v.allow_bid, v.allow_ask, warning,
+                            self.top.mid_ticks() * self.instrument.tick, self.gamma,
+                            self.order_lots, self.cal.state())
+
+    @property
+    def quote(self) -> QuoteView | None:
+        """The quote pane's numbers as of the last decision, built when first read (the UI
+        reads at refresh_hz; decisions run far more often)."""
+        if self._quote is None and self._quote_args is not None:
+            self._quote = self._quote_view(*self._quote_args)
+        return self._quote
+
+    def _quote_view(self, now: int, mq: ModelQuote | None, tq: TickQuote | None, allow_bid: bool,
+                    allow_ask: bool, warning: str, mid: float, gamma: float, lots: int,
+                    cal_state: CalibrationState) -> QuoteView:
+        st = self.cal.status(now, cal_state)
+        bid = tq.bid if tq and allow_bid else 0
+        ask = tq.ask if tq and allow_ask else 0
+        dist = quote_distances(mid, tq.bid, tq.ask, self.instrument.tick) if tq else (0.0, 0.0, 0.0, 0.0)
+        return QuoteView(
             model=self.model.name,
             sigma=st.sigma,
             sigma_annual_pct=st.sigma_annual_pct,
             A=st.A,
             kappa=st.kappa,
-            gamma=self.gamma,
+            gamma=gamma,
             param_source=st.kappa_source,
             param_age_s=st.kappa_age_s,
             fit_r2=st.fit.r2 if st.fit is not None else float("nan"),
@@ -423,8 +491,8 @@ class Engine:
             bound=tq.bound if tq else "",
             bid=bid,
             ask=ask,
-            bid_qty=self.order_lots if bid else 0,
-            ask_qty=self.order_lots if ask else 0,
+            bid_qty=lots if bid else 0,
+            ask_qty=lots if ask else 0,
             bid_ticks=dist[0],
             ask_ticks=dist[1],
             bid_bps=dist[2],
@@ -480,7 +548,7 @@ class Engine:
         """A reduce-only taker order for `lots` (signed: negative sells), capped in slippage."""
         side = Side.BUY if lots > 0 else Side.SELL
         slip = self.cfg.risk.flatten_slippage_bps / 1e4
-        ref = self.book.best_ask if side is Side.BUY else self.book.best_bid
+        ref = self.top.best_ask if side is Side.BUY else self.top.best_bid
         ref = ref or round(self._mark())
         price = round(ref * (1 + slip)) if side is Side.BUY else round(ref * (1 - slip))
         return self.om.place(side, price, abs(lots), now, tif=tif, reduce_only=True)

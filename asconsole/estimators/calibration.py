@@ -31,6 +31,11 @@ from asconsole.estimators.volatility import EwmaVolatility, annualised_pct
 NS_PER_S = 1_000_000_000
 KAPPA_SOURCES = ("fixed", "trades", "book")
 
+CalibrationState = tuple[float, int, float, float, int, "IntensityFit | None", int, float, float, int,
+                         int, float, str, str]
+"""What `Calibration.state` captures: sigma, sigma_ts, A, kappa, kappa_ts, fit, mid samples,
+sigma estimate, last mid, trades received, book updates, book kappa, the two warnings."""
+
 
 @dataclass(frozen=True, slots=True)
 class CalibrationStatus:
@@ -218,14 +223,13 @@ class Calibration:
     def warning(self) -> str:
         return "; ".join(w for w in (self._sigma_warning, self._kappa_warning) if w)
 
-    def _progress(self) -> tuple[str, int, int]:
-        parts = [("sigma", self.vol.samples, self._min_mid_samples, self.sigma_ts >= 0)]
+    def _progress(self, state: CalibrationState) -> tuple[str, int, int]:
+        sigma_ts, kappa_ts = state[1], state[4]
+        parts = [("sigma", state[6], self._min_mid_samples, sigma_ts >= 0)]
         if self.kappa_source == "trades":
-            parts.append(
-                ("trades", self.intensity.received, self._min_trades, self.kappa_ts >= 0)
-            )
+            parts.append(("trades", state[9], self._min_trades, kappa_ts >= 0))
         elif self.kappa_source == "book":
-            parts.append(("book", self.book.updates, self._min_mid_samples, self.kappa_ts >= 0))
+            parts.append(("book", state[10], self._min_mid_samples, kappa_ts >= 0))
         waiting = [p for p in parts if not p[3]]
         if not waiting:
             return "", 1, 1
@@ -234,22 +238,32 @@ class Calibration:
             return f"calibrating {name} ({n}/{need})", n, need
         return f"calibrating {name} ({need}/{need}): waiting for a value within bounds", need, need
 
-    def status(self, ts_ns: int) -> CalibrationStatus:
-        progress, collected, needed = self._progress()
+    def state(self) -> CalibrationState:
+        """The values `status` reads, captured now: the engine keeps this per decision and
+        builds the status only when the UI asks (decisions run far more often)."""
+        return (self.sigma, self.sigma_ts, self.A, self.kappa, self.kappa_ts, self.fit,
+                self.vol.samples, self.vol.sigma, self.vol.last_mid, self.intensity.received,
+                self.book.updates, self.book.kappa, self._sigma_warning, self._kappa_warning)
+
+    def status(self, ts_ns: int, state: CalibrationState | None = None) -> CalibrationStatus:
+        """What the calibration shows at `ts_ns`; of a captured `state` when given."""
+        st = state or self.state()
+        sigma, sigma_ts, A, kappa, kappa_ts, fit = st[:6]
+        progress, collected, needed = self._progress(st)
         return CalibrationStatus(
-            ready=self.ready,
+            ready=sigma_ts >= 0 and (self.kappa_source == "fixed" or kappa_ts >= 0),
             progress=progress,
             collected=collected,
             needed=needed,
-            sigma=self.sigma,
-            sigma_annual_pct=annualised_pct(self.sigma, self.vol.last_mid),
-            sigma_estimate=self.vol.sigma,
-            sigma_age_s=(ts_ns - self.sigma_ts) / NS_PER_S if self.sigma_ts >= 0 else nan,
-            A=self.A,
-            kappa=self.kappa,
+            sigma=sigma,
+            sigma_annual_pct=annualised_pct(sigma, st[8]),
+            sigma_estimate=st[7],
+            sigma_age_s=(ts_ns - sigma_ts) / NS_PER_S if sigma_ts >= 0 else nan,
+            A=A,
+            kappa=kappa,
             kappa_source=self.kappa_source,
-            kappa_age_s=(ts_ns - self.kappa_ts) / NS_PER_S if self.kappa_ts >= 0 else nan,
-            fit=self.fit,
-            kappa_book=self.book.kappa,
-            warning=self.warning,
+            kappa_age_s=(ts_ns - kappa_ts) / NS_PER_S if kappa_ts >= 0 else nan,
+            fit=fit,
+            kappa_book=st[11],
+            warning="; ".join(w for w in st[12:] if w),
         )

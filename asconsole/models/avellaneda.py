@@ -25,6 +25,7 @@ roll-over it jumps back to the full horizon. That sawtooth is the model, not a b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 from math import isfinite, log1p
 
 from asconsole.models.base import ModelInputs, ModelQuote, valid_inputs
@@ -45,6 +46,7 @@ class AvellanedaStoikov:
     horizon_s: float = 86_400.0
     """Session length T in seconds; the engine passes time_left_s from session_time_left."""
     name: str = "as"
+    uses_time_left: ClassVar[bool] = True
 
     def time_left(self, ts_ns: int) -> float:
         return session_time_left(ts_ns, self.horizon_s)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import isfinite
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,9 @@ class ModelQuote:
 
 class QuoteModel(Protocol):
     name: str
+    uses_time_left: ClassVar[bool]
+    """Whether `quote` reads `time_left_s`: when not, equal other inputs give an equal quote
+    (the engine reuses the last one)."""
 
     def quote(self, x: ModelInputs) -> ModelQuote | None:
         """The model's bid and ask, or None when the inputs cannot give a quote

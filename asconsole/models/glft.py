@@ -30,6 +30,7 @@ price per poll. tests/unit/test_glft.py puts the two side by side on the same in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 from math import exp, isfinite, log, log1p
 
 from asconsole.models.base import ModelInputs, ModelQuote, valid_inputs
@@ -45,6 +46,7 @@ class GLFT:
     delta: float = 1.0
     """Order size in the units of q (1 when q counts orders)."""
     name: str = "glft"
+    uses_time_left: ClassVar[bool] = False
 
     def coefficients(self, gamma: float, A: float, kappa: float) -> tuple[float, float]:
         """(c1 in $, c2 in sqrt(s)); c2 is inf when it would overflow."""

@@ -182,3 +182,10 @@ class Guard:
 
     def check(self, ctx: RiskContext, verdict: Verdict) -> None:
         raise NotImplementedError
+
+
+def hooked(guards: list[Guard], hook: str) -> list[Guard]:
+    """The guards that implement `hook` (on_mid, on_fill, on_quote), in order: the engine
+    calls only these per event instead of every guard's empty default."""
+    default = getattr(Guard, hook)
+    return [g for g in guards if getattr(type(g), hook) is not default]

@@ -32,6 +32,12 @@ them with market events on the event clock, `PaperBroker` schedules them on the 
 
 `PaperExchange` is synchronous (backtests call it directly on an event clock);
 `PaperBroker` wraps it in the async `Broker` protocol for live runs.
+
+Shared book: given `book=` (the engine's), the exchange applies each market event to that
+book and the engine's second application of the same event is a no-op, so a backtest keeps
+one book, not two. Liquidity a taker order took must stay gone here but never show in the
+engine's book, so a sweep forks a private copy; the exchange goes back to the shared book
+once the data has updated every level it took from (or sent a snapshot).
 """
 
 from __future__ import annotations
@@ -145,6 +151,7 @@ class PaperExchange:
         clock: Clock,
         model: FillModel = NO_LATENCY,
         wallet: SpotWallet | None = None,
+        book: Book | None = None,
     ) -> None:
         self.instrument = instrument
         self.wallet = wallet
@@ -153,7 +160,11 @@ class PaperExchange:
         self.fees = fees
         self.clock = clock
         self.model = model
-        self.book = Book()
+        self.shared = book
+        """The engine's book when shared (see the module docstring); None: a book of its own."""
+        self.book = book or Book()
+        self._taken: set[tuple[bool, int]] = set()
+        """(is_bid, price) of levels a sweep took from that the data has not updated since."""
         self.orders: dict[str, _Resting] = {}
         self.position = 0
         self._fill_seq = 0
@@ -286,6 +297,10 @@ class PaperExchange:
             out.append(self._fill(cid, side, price, take, False, now, left))
         if taken:
             b = self.book
+            if self.shared is not None:
+                if b is self.shared:
+                    b = self.book = b.copy()
+                self._taken.update((is_bid, p) for p, _ in taken)
             levels = tuple(taken)
             bids, asks = (levels, ()) if is_bid else ((), levels)
             b.apply_delta(BookDelta(b.ts, bids, asks, b.seq))
@@ -355,14 +370,35 @@ class PaperExchange:
 
     def on_market(self, ev: MarketEvent) -> list[ExecEvent]:
         if isinstance(ev, BookDelta):
-            self.book.apply_delta(ev)
+            if self.book.apply_delta(ev) and self._taken:
+                self._rejoin(ev)
         elif isinstance(ev, Trade):
             return self._on_trade(ev) if self.orders else []
         elif isinstance(ev, BookSnapshot):
+            self.drop_impact()
             self.book.apply_snapshot(ev)
         else:
             return []
         return self._on_book() if self.orders else []
+
+    def drop_impact(self) -> None:
+        """Forget the liquidity sweeps took: back to the shared book (a snapshot replaces every
+        level; a paper run back from live starts from the market as the engine has it)."""
+        if self._taken:
+            self._taken.clear()
+            self.book = self.shared  # type: ignore[assignment]
+
+    def _rejoin(self, ev: BookDelta) -> None:
+        """Back to the shared book once the data has updated every level a sweep took from:
+        both books then hold the same levels."""
+        taken = self._taken
+        for p, _ in ev.bids:
+            taken.discard((True, p))
+        for p, _ in ev.asks:
+            taken.discard((False, p))
+        if not taken:
+            self.book = self.shared  # type: ignore[assignment]
+            self.book.apply_delta(ev)  # the engine's own application of `ev` is then a no-op
 
     def _on_trade(self, t: Trade) -> list[ExecEvent]:
         out: list[ExecEvent] = []
@@ -485,6 +521,7 @@ class PaperBroker:
         """Start over flat with nothing working (back from live: the paper book is virtual)."""
         self.exchange.close("reset")
         self.exchange.reset_account()
+        self.exchange.drop_impact()
         while not self._events.empty():
             self._events.get_nowait()
 

@@ -314,3 +314,27 @@ def test_queue_invariants_under_random_flow():
             for o in x.orders.values():
                 assert 0 <= o.ahead <= max(o.shown, 0) and 0 <= o.filled < o.qty
         assert x.position == position and filled > 50
+
+
+def test_shared_book_keeps_taken_liquidity_out_of_the_engines_book():
+    """With the engine's book shared, a sweep's impact is the venue's alone, and the venue
+    returns to the shared book once the data has updated every level it took from."""
+    from asconsole.book import Book
+
+    shared = Book()
+    x = PaperExchange(INST, FEES, EventClock(1), NO_LATENCY, book=shared)
+    snap = book([(1_000_000, 5), (999_990, 3)], [(1_000_001, 4), (1_000_010, 2)])
+    x.on_market(snap)
+    shared.apply_snapshot(snap)  # the engine's turn: the same event again is a no-op
+    assert x.book is shared and shared.best_ask == 1_000_001
+    fills(x.submit(PlaceOrder("z", Side.BUY, 0, 5, TimeInForce.MARKET)))
+    assert x.book is not shared and x.book.best_ask == 1_000_010 and x.book.size_at(False, 1_000_010) == 1
+    assert shared.best_ask == 1_000_001 and shared.size_at(False, 1_000_010) == 2
+    d1 = BookDelta(2, (), ((1_000_001, 6),), 1)  # one of the two levels taken from
+    x.on_market(d1)
+    shared.apply_delta(d1)
+    assert x.book is not shared and x.book.size_at(False, 1_000_010) == 1
+    d2 = BookDelta(3, (), ((1_000_010, 0),), 1)  # and the other: both books agree again
+    x.on_market(d2)
+    assert x.book is shared and shared.best_ask == 1_000_001 and shared.size_at(False, 1_000_010) == 0
+    assert shared.apply_delta(d2) and shared.asks == {1_000_001: 6}
