@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 Listener = Callable[[Snapshot], None]
 MARKET_BATCH = 256
 STOP_TIMEOUT_S = 5.0
+EXEC_DRAIN_TURNS = 3
+"""Event-loop turns given to the exec reader after the broker stopped: one takes everything
+the broker had queued (a queue with items hands them over without suspending)."""
 
 
 class Runner:
@@ -330,6 +333,19 @@ class Runner:
             await self._shutdown()
         return self._stop_reason
 
+    async def _book_late_exec(self) -> None:
+        """Execution events still queued, or reported while the broker stopped (a fill racing
+        the cancel-all): the engine books them, so its final position, fills and the recording
+        match the venue's. Nothing is sent any more."""
+        for _ in range(EXEC_DRAIN_TURNS):
+            await asyncio.sleep(0)  # the reader takes what the broker has queued
+        for task in list(self._tasks):
+            task.cancel()
+        while self._exec:
+            ev = self._exec.popleft()
+            self._record(ev)
+            self.engine.on_exec(ev)
+
     async def _reconcile(self, broker: Broker) -> None:
         """Orders left working by an earlier run are not ours to keep quoting: cancel them."""
         stale = await broker.open_orders()
@@ -340,17 +356,19 @@ class Runner:
     async def _shutdown(self) -> None:
         self._stop_reason = self._stop_reason or "stopped"
         for task in list(self._tasks):
-            if task.get_name() != "send":
+            if task.get_name() not in ("send", "exec"):
                 task.cancel()
         with contextlib.suppress(Exception):
             async with asyncio.timeout(STOP_TIMEOUT_S):
                 while self._outbox:
                     await asyncio.sleep(0.01)
         for task in list(self._tasks):
-            task.cancel()
+            if task.get_name() != "exec":
+                task.cancel()
         with contextlib.suppress(Exception):
             async with asyncio.timeout(STOP_TIMEOUT_S):
                 await self.broker.stop()
+        await self._book_late_exec()
         with contextlib.suppress(Exception):
             async with asyncio.timeout(STOP_TIMEOUT_S):
                 await self.feed.stop()
