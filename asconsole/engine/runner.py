@@ -1,8 +1,9 @@
 """The live driver: a feed, a broker, the engine and the recorder in one asyncio loop.
 
 Inputs land in three queues. The loop always takes operator commands first, then execution
-events, then market data, and yields to the event loop every few hundred market events, so
-a kill switch never waits behind a backlog and the UI stays responsive. Order actions go out
+events, then market data, and yields to the event loop every few dozen market events (the
+feed reader likewise), so a kill switch never waits behind a backlog and the UI stays
+responsive. Order actions go out
 through one sender task in order; a flatten drops any not-yet-sent new orders so the
 cancel-all leaves first. Snapshots are built on a timer (the UI's refresh rate), never per
 event, and handed to listeners: the in-process TUI or an attached console.
@@ -37,7 +38,10 @@ from asconsole.venues.base import Broker, Feed, VenueError
 log = logging.getLogger(__name__)
 
 Listener = Callable[[Snapshot], None]
-MARKET_BATCH = 256
+MARKET_BATCH = 32
+"""Market events handled (or read off the feed) between yields to the event loop: about 2 ms
+of work, the most a command from a console waits to be read (bench/load.py: 256 let the kill
+switch wait 65 ms at 5,000 messages a second)."""
 STOP_TIMEOUT_S = 5.0
 EXEC_DRAIN_TURNS = 3
 """Event-loop turns given to the exec reader after the broker stopped: one takes everything
@@ -148,9 +152,13 @@ class Runner:
                 self.request_stop(f"{task.get_name()} failed: {exc}")
 
     async def _read_feed(self) -> None:
+        read = 0
         async for ev in self.feed.events():
             self._market.append(ev)
             self._wake.set()
+            read += 1
+            if read % MARKET_BATCH == 0:
+                await asyncio.sleep(0)  # a socket with data buffered never suspends the reader
 
     async def _read_exec(self) -> None:
         async for ev in self.broker.exec_events():
