@@ -125,9 +125,9 @@ class Watch:
 class LiveRun:
     """The fake Bybit, a market on it and the console's live run against it."""
 
-    def __init__(self, tmp: Path, seed: int = 1) -> None:
+    def __init__(self, tmp: Path, seed: int = 1, trade_p: float = 0.3) -> None:
         self.fake = FakeBybit()
-        self.market = Market(self.fake, seed)
+        self.market = Market(self.fake, seed, trade_p=trade_p)
         self.tmp = tmp
         self.runner: Runner | None = None
         self.watch: Watch | None = None
@@ -240,7 +240,7 @@ FAULTS: dict[str, Fault] = {
     "drop private socket": _call("drop_private"),
     "stall public feed": _set(stall_public=True),
     "book sequence gap": _gap,
-    "REST timeout, request done": _rest("slow", ORDERS, 2, slow_after=True),
+    "REST timeout, request done": _rest("slow", ORDERS, 2, slow_after=True, slow_s=1.0),
     "REST timeout, request done late": _rest("slow", ORDERS, 2, slow_after=False, slow_s=0.8),
     "HTTP 502": _rest("http_5xx", ORDERS, 3, http_5xx_after=False),
     "HTTP 502, request done": _rest("http_5xx", ORDERS, 3, http_5xx_after=True),

@@ -47,12 +47,13 @@ def test_invariants_hold_under(fault, tmp_path):
 @pytest.mark.parametrize("fault", ["stall public feed", "drop public socket", "book sequence gap"])
 def test_quotes_pulled_when_market_data_stops(fault, tmp_path):
     """Stalled (socket open, no data), lost or out of sequence: no quote stays on the exchange
-    for more than two seconds of a market the console cannot see."""
+    for more than two seconds of a market the console cannot see. Nobody trades here, so
+    only the console itself takes its quotes off (no fill does)."""
 
     async def go():
-        async with LiveRun(tmp_path, seed=2) as run:
+        async with LiveRun(tmp_path, seed=2, trade_p=0.0) as run:
             await run.quoting()
-            assert run.watch is not None
+            assert run.watch is not None and not run.watch.pulled.is_set()
             await FAULTS[fault](run)
             started = asyncio.get_running_loop().time()
             await asyncio.wait_for(run.watch.pulled.wait(), PULL_WITHIN_S)
