@@ -1,8 +1,9 @@
 """The live driver: a feed, a broker, the engine and the recorder in one asyncio loop.
 
 Inputs land in three queues. The loop always takes operator commands first, then execution
-events, then market data, and yields to the event loop every few hundred market events, so
-a kill switch never waits behind a backlog and the UI stays responsive. Order actions go out
+events, then market data, and yields to the event loop every few dozen market events (the
+feed reader likewise), so a kill switch never waits behind a backlog and the UI stays
+responsive. Order actions go out
 through one sender task in order; a flatten drops any not-yet-sent new orders so the
 cancel-all leaves first. Snapshots are built on a timer (the UI's refresh rate), never per
 event, and handed to listeners: the in-process TUI or an attached console.
@@ -44,8 +45,14 @@ from asconsole.venues.base import Broker, Feed, VenueError
 log = logging.getLogger(__name__)
 
 Listener = Callable[[Snapshot], None]
-MARKET_BATCH = 256
+MARKET_BATCH = 32
+"""Market events handled (or read off the feed) between yields to the event loop: about 2 ms
+of work, the most a command from a console waits to be read (bench/load.py: 256 let the kill
+switch wait 65 ms at 5,000 messages a second)."""
 STOP_TIMEOUT_S = 5.0
+EXEC_DRAIN_TURNS = 3
+"""Event-loop turns given to the exec reader after the broker stopped: one takes everything
+the broker had queued (a queue with items hands them over without suspending)."""
 
 
 class Runner:
@@ -162,9 +169,13 @@ class Runner:
                 self.request_stop(f"{task.get_name()} failed: {exc}")
 
     async def _read_feed(self) -> None:
+        read = 0
         async for ev in self.feed.events():
             self._market.append(ev)
             self._wake.set()
+            read += 1
+            if read % MARKET_BATCH == 0:
+                await asyncio.sleep(0)  # a socket with data buffered never suspends the reader
 
     async def _read_exec(self) -> None:
         async for ev in self.broker.exec_events():
@@ -381,6 +392,20 @@ class Runner:
             await self._shutdown()
         return self._stop_reason
 
+    async def _book_late_exec(self) -> None:
+        """Execution events still queued, or reported while the broker stopped (a fill racing
+        the cancel-all): the engine books them, so its final position, fills and the recording
+        match the venue's. Nothing is sent any more."""
+        for _ in range(EXEC_DRAIN_TURNS):
+            await asyncio.sleep(0)  # the reader takes what the broker has queued
+        for task in list(self._tasks):
+            task.cancel()
+        while self._exec:
+            ev = self._exec.popleft()
+            self._take()
+            self._record(ev)
+            self.engine.on_exec(ev)
+
     async def _reconcile(self, broker: Broker) -> None:
         """Orders left working by an earlier run are not ours to keep quoting: cancel them."""
         stale = await broker.open_orders()
@@ -391,7 +416,7 @@ class Runner:
     async def _shutdown(self) -> None:
         self._stop_reason = self._stop_reason or "stopped"
         for task in list(self._tasks):
-            if task.get_name() != "send":
+            if task.get_name() not in ("send", "exec"):
                 task.cancel()
         try:
             with contextlib.suppress(Exception):
@@ -399,10 +424,12 @@ class Runner:
                     while self._outbox:
                         await asyncio.sleep(0.01)
             for task in list(self._tasks):
-                task.cancel()
+                if task.get_name() != "exec":  # fills racing the stop's cancel-all still count
+                    task.cancel()
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(STOP_TIMEOUT_S):
                     await self.broker.stop()
+            await self._book_late_exec()
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(STOP_TIMEOUT_S):
                     await self.feed.stop()

@@ -4,7 +4,11 @@ It speaks the real protocol where the adapter depends on it: signed REST with th
 window, the response envelope and retCodes, the public and private WebSockets with auth, ping
 and subscribe. It keeps orders and a position, has a simple market (a book and trades it
 publishes) and fills resting orders when a trade crosses them. Faults are injected by calling
-methods: drop sockets, skip a book update id, answer 10006, send executions twice.
+methods (drop sockets, skip a book update id) or by setting fields of `Faults` (stall the public
+stream, hang or fail REST calls with 5xx, reject, rate-limit, delay order acks so they arrive
+out of order and after the fills, send executions twice); tests/integration/faults.py names
+them as one-line scenarios. `watchers` are called after every change of an order or the
+position, so a test can check invariants on every state the exchange passes through.
 
 Prices and sizes are integer ticks/lots of `INSTRUMENT` inside; strings on the wire.
 """
@@ -17,6 +21,7 @@ import hmac
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +50,7 @@ class FakeOrder:
     cancel_type: str = "UNKNOWN"
     created: int = 0
     updated: int = 0
+    reduce_only: bool = False
 
     @property
     def leaves(self) -> int:
@@ -59,11 +65,31 @@ class Faults:
     duplicate_executions: bool = False
     duplicate_filled: bool = False
     mute_public: bool = False
+    """Public sockets stop answering pings (a half-dead connection)."""
+    stall_public: bool = False
+    """Public sockets stay open and answer pings but carry no market data (a stalled feed)."""
     hang_rest: bool = False
+    """REST requests never get an answer (a stuck exchange or network)."""
     forbid: bool = False
     """Every REST request gets a CDN-style HTTP 403 page (region blocked or IP banned)."""
-    """REST requests never get an answer (a stuck exchange or network)."""
-    """Public sockets stop answering pings (a half-dead connection)."""
+    slow: dict[str, int] = field(default_factory=dict)
+    """path -> how many more requests to answer only after `slow_s` (a client timeout)."""
+    slow_s: float = 1.0
+    slow_after: bool = True
+    """A slow request is carried out before the wait (the order exists; only the answer is
+    late), else after it."""
+    http_5xx: dict[str, int] = field(default_factory=dict)
+    """path -> how many more requests get an HTTP 502 page."""
+    http_5xx_after: bool = False
+    """A 502 comes after the request was carried out (a gateway lost the answer), else before."""
+    reject: dict[str, int] = field(default_factory=dict)
+    """path -> how many more requests to refuse with `reject_code`."""
+    reject_code: int = 110007
+    ack_delay_s: float = 0.0
+    """The order stream's `New` for a created order comes this much later than the REST reply
+    (so later messages, a fill or a cancel, overtake it)."""
+    exec_first: bool = False
+    """On a fill, the execution message goes out before the order message."""
 
 
 class FakeBybit:
@@ -88,10 +114,13 @@ class FakeBybit:
         self.requests: list[tuple[str, str, int]] = []
         """(method, path, receive time in ns of time.perf_counter_ns) for every REST call."""
         self.sign_failures = 0
+        self.watchers: list[Callable[[], None]] = []
+        """Called after every change of an order or the position."""
         self._ids = itertools.count(1)
         self._public: dict[web.WebSocketResponse, set[str]] = {}
         self._private: dict[web.WebSocketResponse, set[str]] = {}
         self._runner: web.AppRunner | None = None
+        self._late: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self.port = 0
 
@@ -123,6 +152,8 @@ class FakeBybit:
 
     async def stop(self) -> None:
         self._stopping.set()
+        for task in list(self._late):
+            task.cancel()
         for ws in list(self._public) + list(self._private):
             await ws.close()
         if self._runner is not None:
@@ -187,6 +218,8 @@ class FakeBybit:
         }
 
     async def _publish_book(self, template: dict[str, Any]) -> None:
+        if self.faults.stall_public:
+            return
         for ws, topics in list(self._public.items()):
             for t in topics:
                 if t.startswith("orderbook."):
@@ -243,6 +276,8 @@ class FakeBybit:
         )
 
     async def _publish(self, topic: str, msg: dict[str, Any]) -> None:
+        if self.faults.stall_public:
+            return
         for ws, topics in list(self._public.items()):
             if topic in topics:
                 await self._send(ws, msg)
@@ -280,6 +315,10 @@ class FakeBybit:
     def open_orders(self) -> list[FakeOrder]:
         return [o for o in self.orders.values() if o.status in OPEN]
 
+    def _changed(self) -> None:
+        for watch in self.watchers:
+            watch()
+
     async def _fill(self, o: FakeOrder, price: int, n: int, *, maker: bool) -> None:
         o.filled += n
         o.status = "Filled" if o.filled == o.qty else "PartiallyFilled"
@@ -294,6 +333,7 @@ class FakeBybit:
         elif (new > 0) != (self.position > 0):
             self.entry = self.inst.price(price)
         self.position = new
+        self._changed()
         rate = 0.0002 if maker else 0.00055
         value = self.inst.notional(price, n)
         ex = {
@@ -318,9 +358,13 @@ class FakeBybit:
             "execPnl": "0",
         }
         self.executions.append(ex)
-        await self._private_push("order", [self._order_row(o)])
+        row = self._order_row(o)
+        if not self.faults.exec_first:
+            await self._private_push("order", [row])
         for _ in range(2 if self.faults.duplicate_executions else 1):
             await self._private_push("execution", [ex])
+        if self.faults.exec_first:
+            await self._private_push("order", [row])
         if o.status == "Filled" and self.faults.duplicate_filled:
             await self._private_push("order", [self._order_row(o)])
         await self._private_push("position", [self._position_row()])
@@ -380,7 +424,12 @@ class FakeBybit:
         o.cancel_type = cancel_type
         o.reject_reason = reason
         o.updated = self.now_ms()
+        self._changed()
         await self._private_push("order", [self._order_row(o)])
+
+    async def _late_push(self, topic: str, rows: list[dict[str, Any]], delay_s: float) -> None:
+        await asyncio.sleep(delay_s)
+        await self._private_push(topic, rows)
 
     # --- sockets ------------------------------------------------------------------------
 
@@ -477,7 +526,23 @@ class FakeBybit:
                     )
         finally:
             self._private.pop(ws, None)
+            if self.dcp_window and "dcp" in topics and not self._dcp_watched():
+                task = asyncio.get_running_loop().create_task(self._dcp_countdown())
+                self._late.add(task)
+                task.add_done_callback(self._late.discard)
         return ws
+
+    def _dcp_watched(self) -> bool:
+        return any("dcp" in topics for topics in self._private.values())
+
+    async def _dcp_countdown(self) -> None:
+        """Disconnection protection: no private socket with the `dcp` topic for the window
+        cancels every open order (what saves the orders of a process killed with -9)."""
+        assert self.dcp_window is not None
+        await asyncio.sleep(self.dcp_window)
+        if not self._dcp_watched():
+            for o in self.open_orders():
+                await self._cancel(o, "CancelAllBeforeDisconnect")
 
     # --- REST ---------------------------------------------------------------------------
 
@@ -528,6 +593,10 @@ class FakeBybit:
         self.requests.append((request.method, path, time.perf_counter_ns()))
         if self.faults.hang_rest:
             await self._stopping.wait()
+        f = self.faults
+        slow = _take(f.slow, path)
+        if slow and not f.slow_after:
+            await asyncio.sleep(f.slow_s)  # in transit: its timestamp is checked on arrival
         if self.faults.forbid:
             return web.Response(status=403, text="<html>The request could not be satisfied</html>")
         if request.method == "GET":
@@ -541,9 +610,12 @@ class FakeBybit:
             bad = self._check_sign(request, payload)
             if bad is not None:
                 return bad
-        left = self.faults.rate_limit.get(path, 0)
-        if left > 0:
-            self.faults.rate_limit[path] = left - 1
+        if _take(f.reject, path):
+            return self._reply(f.reject_code, "refused (fault injected)")
+        failed_5xx = _take(f.http_5xx, path)
+        if failed_5xx and not f.http_5xx_after:
+            return web.Response(status=502, text="<html>502 Bad Gateway</html>")
+        if _take(f.rate_limit, path):
             reset = self.now_ms() + self.faults.rate_reset_ms
             return self._reply(
                 10006,
@@ -559,7 +631,12 @@ class FakeBybit:
         )
         if handler is None:
             return self._reply(10017, "route not found")
-        return await handler(params)
+        answer: web.Response = await handler(params)
+        if slow and f.slow_after:
+            await asyncio.sleep(f.slow_s)
+        if failed_5xx:
+            return web.Response(status=502, text="<html>502 Bad Gateway</html>")
+        return answer
 
     async def _h_market_time(self, p: dict[str, Any]) -> web.Response:
         now_ns = time.time_ns() + self.time_offset_ms * 1_000_000
@@ -647,8 +724,14 @@ class FakeBybit:
         if link and any(o.link_id == link for o in self.orders.values()):
             return self._reply(110072, "OrderLinkedID is duplicate")
         qty = self.inst.qty_lots(p["qty"])
-        if p["orderType"] == "Market":
-            return await self._market(p, qty)
+        reduce_only = bool(p.get("reduceOnly"))
+        if reduce_only:
+            closing = (p["side"] == "Buy") == (self.position < 0)
+            qty = min(qty, abs(self.position)) if closing else 0
+            if qty == 0:
+                return self._reply(110017, "current position is zero, cannot fix reduce-only order qty")
+        if p["orderType"] == "Market" or p.get("timeInForce") == "IOC":
+            return await self._take(p, qty, reduce_only)
         price = self.inst.price_ticks(p["price"])
         o = FakeOrder(
             str(next(self._ids)),
@@ -658,6 +741,7 @@ class FakeBybit:
             qty,
             p.get("timeInForce", "GTC"),
             created=self.now_ms(),
+            reduce_only=reduce_only,
         )
         self.orders[o.order_id] = o
         reply = self._reply(result={"orderId": o.order_id, "orderLinkId": link})
@@ -670,19 +754,29 @@ class FakeBybit:
         # The order stream may reach the client before this reply does (as on Bybit).
         if crosses and o.tif == "PostOnly":
             await self._cancel(o, "CancelByUser", "EC_PostOnlyWillTakeLiquidity")
+            return reply
+        self._changed()
+        if self.faults.ack_delay_s > 0:
+            late = self._late_push("order", [self._order_row(o)], self.faults.ack_delay_s)
+            task = asyncio.get_running_loop().create_task(late)
+            self._late.add(task)
+            task.add_done_callback(self._late.discard)
         else:
             await self._private_push("order", [self._order_row(o)])
         return reply
 
-    async def _market(self, p: dict[str, Any], qty: int) -> web.Response:
+    async def _take(self, p: dict[str, Any], qty: int, reduce_only: bool) -> web.Response:
+        """A market order, or a limit IOC (filled up to its price): the rest is cancelled."""
+        limit = self.inst.price_ticks(p["price"]) if p["orderType"] == "Limit" else 0
         o = FakeOrder(
             str(next(self._ids)),
             p.get("orderLinkId", ""),
             p["side"],
-            0,
+            limit,
             qty,
             "IOC",
             created=self.now_ms(),
+            reduce_only=reduce_only,
         )
         self.orders[o.order_id] = o
         book = (
@@ -691,7 +785,7 @@ class FakeBybit:
             else sorted(self.bids.items(), reverse=True)
         )
         for price, size in book:
-            if o.leaves == 0:
+            if o.leaves == 0 or (limit and (price > limit if o.side == "Buy" else price < limit)):
                 break
             await self._fill(o, price, min(size, o.leaves), maker=False)
         if o.status in OPEN:
@@ -712,6 +806,7 @@ class FakeBybit:
         if "qty" in p:
             o.qty = self.inst.qty_lots(p["qty"])
         o.updated = self.now_ms()
+        self._changed()
         await self._private_push("order", [self._order_row(o)])
         return self._reply(result={"orderId": o.order_id, "orderLinkId": o.link_id})
 
@@ -741,6 +836,14 @@ class FakeBybit:
         since = int(p.get("startTime", 0))
         rows = [e for e in self.executions if int(e["execTime"]) >= since]
         return self._reply(result={"category": "linear", "list": rows[::-1], "nextPageCursor": ""})
+
+
+def _take(budget: dict[str, int], path: str) -> bool:
+    """Use one of the faults left for `path`, if any."""
+    left = budget.get(path, 0)
+    if left > 0:
+        budget[path] = left - 1
+    return left > 0
 
 
 def _sign(secret: str, text: str) -> str:

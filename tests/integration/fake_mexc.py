@@ -97,6 +97,13 @@ class FakeMexc:
     signature_failures: int = 0
     rate_limited: int = 0
     banned: bool = False
+    # --- faults (as in fake_bybit.Faults) ---
+    http_5xx: dict[str, int] = field(default_factory=dict)
+    """"METHOD /api/v3/name" -> how many more requests get an HTTP 502 page."""
+    http_5xx_after: bool = False
+    """The 502 comes after the request was carried out (a gateway lost the answer)."""
+    stall: bool = False
+    """Public pushes stop while the socket stays open (a stalled feed)."""
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -287,6 +294,8 @@ class FakeMexc:
             await ws.send_bytes(frame)
 
     async def _publish(self, push: PushDataV3ApiWrapper) -> None:
+        if self.stall:
+            return
         frame = push.SerializeToString()
         for ws in list(self._public):
             if push.channel in self._subs.get(ws, ()):
@@ -350,10 +359,18 @@ class FakeMexc:
             return web.json_response(
                 {"code": 429, "msg": "Too Many Requests"}, status=429, headers={"Retry-After": str(self.retry_after_s)}
             )
+        key = f"{request.method} {path}"
+        failed_5xx = self.http_5xx.get(key, 0) > 0
+        if failed_5xx:
+            self.http_5xx[key] -= 1
+            if not self.http_5xx_after:
+                return web.Response(status=502, text="<html>502 Bad Gateway</html>")
         try:
             body = await self._route(request)
         except ApiError as exc:
             return web.json_response({"code": exc.code, "msg": exc.msg}, status=exc.status)
+        if failed_5xx:
+            return web.Response(status=502, text="<html>502 Bad Gateway</html>")
         return web.json_response(body)
 
     async def _route(self, request: web.Request) -> Any:

@@ -277,3 +277,20 @@ def test_a_drifting_clock_is_resynced_and_the_request_goes_through() -> None:
         assert fake.open_orders() == []
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("made", [True, False])
+def test_place_answered_by_a_gateway_502_is_resolved_not_guessed(made: bool) -> None:
+    """A 502 leaves the outcome unknown: the broker asks MEXC. Made -> acked and tracked (so
+    the stop cancels it); not made -> rejected. Never an order working that nobody knows of."""
+
+    async def body(fake: FakeMexc, broker: MexcBroker, log: Collector) -> None:
+        fake.http_5xx["POST /api/v3/order"] = 1
+        fake.http_5xx_after = made
+        await broker.submit(bid("gw-1"))
+        kind = OrderAck if made else OrderRejected
+        await log.wait(lambda items: any(isinstance(i, kind) for i in items))
+        assert len(fake.open_orders()) == (1 if made else 0)
+        assert not log.of(OrderRejected if made else OrderAck)
+
+    run(body)

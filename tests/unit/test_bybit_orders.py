@@ -109,3 +109,14 @@ def test_ioc_cancelled_after_a_partial_fill_is_a_cancel_even_before_its_executio
     t.track("c1", Side.BUY, 100, 5)
     (event,) = t.on_order(upd("Cancelled", filled=2), 0)  # the execution message comes later
     assert isinstance(event, OrderCanceled)
+
+
+def test_an_order_working_after_it_was_given_up_is_an_orphan() -> None:
+    """A create given up after a timeout that landed all the same: the broker must cancel it."""
+    t = OrderTracker()
+    t.track("c1", Side.BUY, 100, 5)
+    assert not t.is_orphan(upd("New"))  # still ours and tracked
+    t.finish("c1")
+    assert t.is_orphan(upd("New")) and t.on_order(upd("New"), 0) == []
+    assert not t.is_orphan(upd("Cancelled"))  # closed: nothing to cancel
+    assert not t.is_orphan(upd("New", cid="other"))  # never ours: adopted, not cancelled

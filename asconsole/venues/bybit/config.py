@@ -54,6 +54,9 @@ class BybitSettings:
         "position found at start: adopt it or close it (reduce-only market order)",
         choices=("adopt", "close"),
     )
+    rest_timeout_s: float = setting(
+        10.0, "a REST request without an answer after this long counts as failed", lo=0.1, hi=60
+    )
     reconcile_s: float = setting(30.0, "compare orders and position with REST this often", lo=1)
     stop_timeout_s: float = common.stop_timeout_s()
     proxy: str = common.proxy()

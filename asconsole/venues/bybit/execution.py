@@ -59,7 +59,7 @@ from asconsole.venues.bybit.messages import (
     parse_wallet,
 )
 from asconsole.venues.bybit.orders import OrderTracker
-from asconsole.venues.bybit.rest import RestClient
+from asconsole.venues.bybit.rest import TRANSPORT_ERROR, RestClient
 from asconsole.venues.bybit.ws import keepalive
 from asconsole.venues.credentials import Credentials
 
@@ -112,6 +112,7 @@ class BybitBroker:
             recv_window_ms=settings.recv_window_ms,
             proxy=proxy,
             rng=self._rng,
+            timeout=settings.rest_timeout_s,
         )
         self.tracker = OrderTracker()
         self._tasks = net.Tasks(on_error=self._task_failed)
@@ -363,10 +364,61 @@ class BybitBroker:
         reply = await self.rest.post("/v5/order/create", body)
         if reply.ok:
             tracked.order_id = reply.result.get("orderId", "")
+        elif reply.code == TRANSPORT_ERROR:
+            await self._settle_unanswered_create(a.client_id, reply)
         elif self.tracker.get(a.client_id) is not None:
             self.tracker.finish(a.client_id)
             self._reject(a.client_id, reply.explain(), "place")
         self._raise_if_fatal(reply)
+
+    async def _settle_unanswered_create(self, cid: str, reply: Reply) -> None:
+        """A create without an answer (timeout, a gateway's 5xx page) may have made the order,
+        or may still make it: a delayed request is accepted until its recv_window runs out.
+        Seen on the order stream: it is working, nothing to do. Otherwise it is cancelled by
+        its id, and once more after the window; only when Bybit still has no such order is the
+        create reported rejected (its side stays blocked until then). Rejecting it at once
+        would leave an order the engine does not know of, and a second one on its side. One
+        that shows up later still is cancelled as an orphan (`_on_order`)."""
+        t = self.tracker.get(cid)
+        if t is None or t.acked:
+            return
+        log.warning("Bybit create %s unanswered (%s): cancelling it in case it exists",
+                    cid, reply.explain())
+        window_end_ms = (reply.sent_ms or self.rest.now_ms()) + self.settings.recv_window_ms
+        for last in (False, True):
+            if last:
+                await asyncio.sleep(max(0.0, (window_end_ms - self.rest.now_ms()) / 1000))
+            if self.tracker.get(cid) is not t or t.acked:
+                return  # its own messages settled it
+            cancel = await self.rest.post(
+                "/v5/order/cancel", {**self.symbol_params, "orderLinkId": cid}, retries=2
+            )
+            if cancel.ok:
+                # It existed: its Cancelled message closes it, or the next reconcile does.
+                t.order_id = t.order_id or cancel.result.get("orderId", "")
+                return
+        if self.tracker.get(cid) is t and not t.acked:
+            self.tracker.finish(cid)
+            self._reject(cid, reply.explain(), "place")
+
+    def _cancel_orphan(self, u: OrderUpdate) -> None:
+        """An order of ours working on Bybit that the engine counts as finished (a create that
+        landed after it was given up): cancel it by its venue id."""
+        log.warning("Bybit: order %s is working but was given up: cancelling it", u.client_id)
+
+        async def cancel() -> None:
+            reply = await self.rest.post(
+                "/v5/order/cancel", {**self.symbol_params, "orderId": u.order_id}, retries=3
+            )
+            if not reply.ok:
+                log.warning("Bybit: cancelling orphan %s: %s", u.client_id, reply.explain())
+
+        self._tasks.spawn(f"bybit-cancel-orphan-{u.order_id}", cancel())
+
+    def _on_order(self, u: OrderUpdate, now: int) -> None:
+        if self.tracker.is_orphan(u):
+            self._cancel_orphan(u)
+        self._emit(self.tracker.on_order(u, now))
 
     async def _amend(self, a: AmendOrder) -> None:
         t = self.tracker.get(a.client_id)
@@ -432,7 +484,7 @@ class BybitBroker:
         now = self._clock.now()
         if topic == "order":
             for r in rows:
-                self._emit(self.tracker.on_order(parse_order(r, self.instrument), now))
+                self._on_order(parse_order(r, self.instrument), now)
         elif topic == "execution":
             for r in rows:
                 self._emit(self.tracker.on_execution(parse_execution(r, self.instrument)))
@@ -506,7 +558,7 @@ class BybitBroker:
         open_now = await self._open_order_updates()
         now = self._clock.now()
         for u in open_now:
-            self._emit(self.tracker.on_order(u, now))
+            self._on_order(u, now)
         self._emit(self.tracker.missing(placed, {u.client_id for u in open_now}, now, why))
         pos = await self.position()
         log.debug("Bybit reconciled (%s): %d open, position %d lots", why, len(open_now), pos.size)

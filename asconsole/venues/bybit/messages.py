@@ -64,6 +64,9 @@ class Reply:
     msg: str
     result: Any
     time_ms: int
+    sent_ms: int = 0
+    """Bybit's clock as we estimated it when the request was signed (0: not sent): after
+    sent_ms + recv_window Bybit refuses the request, however late it arrives."""
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> Reply:

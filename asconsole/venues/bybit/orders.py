@@ -5,6 +5,8 @@
   have crossed is accepted by REST, then Cancelled with EC_PostOnlyWillTakeLiquidity);
 - `OrderAmended` when the order stream shows a new price or quantity;
 - `OrderCanceled` when a resting order closes without being fully filled;
+- nothing for an order shown working that already finished here (`is_orphan`): the broker
+  cancels it (a create given up after a timeout that landed all the same);
 - `Fill` once per `execId`, however many times Bybit (or reconciliation) reports it.
 Messages for an order that already finished (a second `Filled`, a late cancel) change nothing.
 """
@@ -93,6 +95,12 @@ class OrderTracker:
     def finish(self, client_id: str) -> None:
         self._orders.pop(client_id, None)
         _remember(self._done, client_id)
+
+    def is_orphan(self, u: OrderUpdate) -> bool:
+        """Working at the venue though finished here: a create given up (no answer) that landed
+        after all. It must be cancelled. (A `New` overtaken by the order's own close also looks
+        like this; its cancel is refused, harmlessly.)"""
+        return u.is_open and u.client_id in self._done and bool(u.order_id)
 
     def placed(self) -> list[str]:
         """Orders whose create call has returned (only those can be judged missing by REST)."""

@@ -8,6 +8,7 @@ caller handles "the venue said no" and "the network said no" on one path.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import random
@@ -173,6 +174,13 @@ class RestClient:
     ) -> tuple[Reply, int | None]:
         await self._ip_bucket.acquire()
         await self.bucket(path).acquire()
+        sent_ms = self.now_ms()
+        reply, reset = await self._exchange(method, path, params, signed, sent_ms)
+        return dataclasses.replace(reply, sent_ms=sent_ms), reset
+
+    async def _exchange(
+        self, method: str, path: str, params: dict[str, Any], signed: bool, now_ms: int
+    ) -> tuple[Reply, int | None]:
         if method == "GET":
             payload = urlencode(sorted(params.items()))
             url = URL(f"{self.base_url}{path}" + (f"?{payload}" if payload else ""), encoded=True)
@@ -185,7 +193,7 @@ class RestClient:
         if signed:
             if self.creds is None:
                 raise RuntimeError(f"{path} needs API keys")
-            headers = rest_headers(self.creds, self.now_ms(), self.recv_window_ms, payload)
+            headers = rest_headers(self.creds, now_ms, self.recv_window_ms, payload)
         try:
             async with self._http().request(method, url, data=data, headers=headers) as resp:
                 reset = resp.headers.get("X-Bapi-Limit-Reset-Timestamp")
