@@ -8,8 +8,8 @@ integer count of nanoseconds since the Unix epoch, taken from an injected clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 import math
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_DOWN, Decimal
 from enum import Enum, IntEnum
 

@@ -55,7 +55,7 @@ async def main() -> None:
             feed._on_push(m.decode_push(frame))
         took = time.perf_counter() - start
         print(f"{name}: {FRAMES / took:,.0f} frames/s, {took / FRAMES * 1e6:.1f} us/frame "
-              f"({'%d levels' % LEVELS_PER_FRAME if name == 'depth' else '5 trades'} per frame, "
+              f"({f'{LEVELS_PER_FRAME} levels' if name == 'depth' else '5 trades'} per frame, "
               f"book of {BOOK_LEVELS} levels per side)")
     print(f"events queued: {feed._out.qsize():,}")
 

@@ -118,7 +118,7 @@ def main() -> None:
         )
         t_tr = np.sort(rng.uniform(0, window_s, trades)) * NS
         for t, d, s in zip(t_tr.astype(np.int64).tolist(), rng.exponential(2.0, trades).tolist(),
-                           rng.choice([-1.0, 1.0], trades).tolist()):
+                           rng.choice([-1.0, 1.0], trades).tolist(), strict=True):
             c.on_trade(t, 60_000.0 + s * d, 0.01, 60_000.0)
         c.intensity.start(0)
         end = int(window_s * NS)

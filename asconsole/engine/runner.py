@@ -137,10 +137,14 @@ class Runner:
         else:
             self.request_stop("SIGHUP")
 
+    def _flatten_done(self) -> bool:
+        state = self.engine.flatten_state
+        return state == "flat" or state.startswith("error")
+
     async def _stop_when_flat(self, wait_s: float) -> None:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(wait_s):
-                while self.engine.flatten_state != "flat" and not self.engine.flatten_state.startswith("error"):
+                while not self._flatten_done():
                     await asyncio.sleep(0.05)
         self.request_stop("SIGHUP")
 

@@ -25,8 +25,8 @@ roll-over it jumps back to the full horizon. That sawtooth is the model, not a b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 from math import isfinite, log1p
+from typing import ClassVar
 
 from asconsole.models.base import ModelInputs, ModelQuote, valid_inputs
 

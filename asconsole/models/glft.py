@@ -30,8 +30,8 @@ price per poll. tests/unit/test_glft.py puts the two side by side on the same in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 from math import exp, isfinite, log, log1p
+from typing import ClassVar
 
 from asconsole.models.base import ModelInputs, ModelQuote, valid_inputs
 

@@ -27,8 +27,10 @@ class SpotBalance(Guard):
             verdict.pull("balance: waiting for the venue's balances")
             self.set(GuardState.TRIPPED, "unknown", "", "waiting for the venue's balances")
             return
-        value = f"base {_amount(f.base_free * ctx.lot)} {ctx.base} / quote {f.quote_free * f.unit:,.2f} {f.quote}"
-        threshold = f"order {_amount(f.sell_need * ctx.lot)} {ctx.base} / {f.buy_need * f.unit:,.2f} {f.quote}"
+        value = (f"base {_amount(f.base_free * ctx.lot)} {ctx.base} / "
+                 f"quote {f.quote_free * f.unit:,.2f} {f.quote}")
+        threshold = (f"order {_amount(f.sell_need * ctx.lot)} {ctx.base} / "
+                     f"{f.buy_need * f.unit:,.2f} {f.quote}")
         for_ask = f.base_free + f.ask_locked
         for_bid = f.quote_free + f.bid_locked
         pulled = []

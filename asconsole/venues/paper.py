@@ -109,11 +109,11 @@ def fill_model_from_settings(paper: object, seed: int) -> FillModel:
     """A FillModel from the `[paper]` settings section; jitter seeded from the market seed."""
     ms = NS_PER_MS
     return FillModel(
-        entry_ns=round(getattr(paper, "entry_latency_ms") * ms),
-        amend_ns=round(getattr(paper, "amend_latency_ms") * ms),
-        cancel_ns=round(getattr(paper, "cancel_latency_ms") * ms),
-        jitter_ns=round(getattr(paper, "latency_jitter_ms") * ms),
-        cancel_policy=getattr(paper, "queue_cancels"),
+        entry_ns=round(paper.entry_latency_ms * ms),
+        amend_ns=round(paper.amend_latency_ms * ms),
+        cancel_ns=round(paper.cancel_latency_ms * ms),
+        jitter_ns=round(paper.latency_jitter_ms * ms),
+        cancel_policy=paper.queue_cancels,
         seed=seed,
     )
 
@@ -123,7 +123,7 @@ def paper_wallet(paper: object, instrument: Instrument) -> SpotWallet | None:
     margin is not modelled)."""
     if instrument.kind is not VenueKind.SPOT:
         return None
-    return SpotWallet.of(instrument, getattr(paper, "spot_base"), getattr(paper, "spot_quote"))
+    return SpotWallet.of(instrument, paper.spot_base, paper.spot_quote)
 
 
 @dataclass(slots=True)

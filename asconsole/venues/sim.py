@@ -332,10 +332,10 @@ class SimMarket:
 def params_from_settings(market: object) -> SimParams:
     """SimParams from the `[market]` settings section."""
     return SimParams(
-        seed=getattr(market, "seed"),
-        start_price=getattr(market, "start_price"),
-        sigma=getattr(market, "sim_sigma"),
-        regime=getattr(market, "regime"),
+        seed=market.seed,
+        start_price=market.start_price,
+        sigma=market.sim_sigma,
+        regime=market.regime,
     )
 
 

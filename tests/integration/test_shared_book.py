@@ -4,7 +4,7 @@ import itertools
 
 from asconsole import config
 from asconsole.clock import NS_PER_S, EventClock
-from asconsole.domain import Command, CommandKind, Fill, MarketEvent
+from asconsole.domain import Command, CommandKind, MarketEvent
 from asconsole.engine.driver import Driver
 from asconsole.engine.engine import Engine
 from asconsole.fees import FeeSchedule

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 
 from asconsole.tui.app import parse_keymap
 from asconsole.tui.themes import load_themes, parse_theme, pick_theme
@@ -12,8 +13,6 @@ from asconsole.tui.widgets.inventory import gauge
 from asconsole.tui.widgets.log import kind_of, new_lines
 from asconsole.tui.widgets.pane import flow
 from asconsole.tui.widgets.pnl import sparkline
-from rich.text import Text
-
 from tests.tui.apps import SHIPPED_THEMES
 
 

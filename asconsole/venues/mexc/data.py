@@ -194,7 +194,7 @@ class MexcFeed:
                     self._down(f"book resync: {exc}")
                     snapshot.cancel()
                     snapshot = self._request_snapshot(inbox)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise VenueError(f"no MEXC market data for {SILENCE_LIMIT_S:.0f} s") from None
         finally:
             for task in (*tasks, snapshot):

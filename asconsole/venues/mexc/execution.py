@@ -152,7 +152,7 @@ class MexcBroker:
             try:
                 async with asyncio.timeout(self._settings.stop_timeout_s):
                     await self._cancel_everything()
-            except (asyncio.TimeoutError, VenueError) as exc:
+            except (TimeoutError, VenueError) as exc:
                 log.error("MEXC: stop could not confirm that no order is left open: %r", exc)
         await self._tasks.cancel_all()
         if self._stream is not None:
