@@ -135,7 +135,12 @@ class FeeSettings:
 class RiskSettings:
     inventory_soft: float = setting(3.0, "soft inventory limit, in order sizes", lo=1, hi=1000)
     inventory_hard: float = setting(5.0, "hard inventory limit, in order sizes", lo=1, hi=1000)
-    stale_data_s: float = setting(15.0, "pull quotes after this long without market data", lo=0.1)
+    stale_data_s: float = setting(
+        2.0,
+        "pull quotes after this long without market data, seconds (the seed's 15 s is an age on a "
+        "BTCUSDT book that updates every 20-100 ms)",
+        lo=0.1,
+    )
     max_loss_dollar: float = setting(
         0.0, "loss from session start that trips the kill switch (0 = off)", lo=0
     )
