@@ -22,7 +22,8 @@ COMMANDS = (
 )
 
 
-def parser() -> argparse.ArgumentParser:
+def parser() -> tuple[argparse.ArgumentParser, set[str]]:
+    """The parser and its subcommand names (argv that starts with none of them means `run`)."""
     p = argparse.ArgumentParser(
         prog="asconsole", description="Bitcoin market-making console (GLFT / Avellaneda-Stoikov)."
     )
@@ -30,13 +31,12 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     for name in COMMANDS:
         importlib.import_module(f"asconsole.commands.{name}").register(sub)
-    return p
+    return p, set(sub.choices)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    p = parser()
-    names = set(p._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    p, names = parser()
     if not argv or (argv[0] not in names and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "run")
     args = p.parse_args(argv)

@@ -306,7 +306,9 @@ class Balances:
     quote_locked: int
 
 
-ExecEvent = OrderAck | OrderAmended | OrderRejected | OrderCanceled | Fill | Balances
+OrderEvent = OrderAck | OrderAmended | OrderRejected | OrderCanceled | Fill
+"""What the venue reports about one order (each names its client_id)."""
+ExecEvent = OrderEvent | Balances
 
 
 @dataclass(slots=True)

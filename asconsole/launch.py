@@ -6,6 +6,7 @@ This is the one place that knows every venue; the engine is handed a feed and a 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,16 +124,18 @@ def _assemble(settings: Settings, instrument: Instrument, clock: Clock, start: i
         mode=mode,
         journal=recorder.journal if recorder else (lambda ts, kind, payload: None),
     )
+    live_factory: Callable[[], Broker] | None = None
     if m.venue == "sim":
         feed: Feed = SimFeed(params_from_settings(m), clock, instrument)
-        live_factory = None
     else:
         venue = _venue(m.venue)
         feed = venue.make_feed(settings, instrument, clock)
 
-        def live_factory() -> Broker:
+        def make_live() -> Broker:
             broker: Broker = venue.make_broker(settings, instrument, clock)
             return broker
+
+        live_factory = make_live
 
     fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
     fill_model = fill_model_from_settings(settings.paper, m.seed)

@@ -246,10 +246,10 @@ def compute(name: str, meta: dict[str, Any], lines: Iterable[dict[str, Any]]) ->
             else:
                 book.apply_delta(ev)
             if book.ready:
-                m = book.mid_ticks()
-                if not mid_v or mid_v[-1] != m:
+                mid = book.mid_ticks()
+                if not mid_v or mid_v[-1] != mid:
                     mid_t.append(t)
-                    mid_v.append(m)
+                    mid_v.append(mid)
         elif k == "fill":
             f = decode(line)
             pf.apply(f)

@@ -40,9 +40,9 @@ def from_plain(tp: Any, data: Any) -> Any:
         return None
     origin = get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        return from_plain(args[0], data) if len(args) == 1 else data
-    if dataclasses.is_dataclass(tp):
+        members = [a for a in get_args(tp) if a is not type(None)]
+        return from_plain(members[0], data) if len(members) == 1 else data
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         kw = {f.name: from_plain(hints[f.name], data[f.name])
               for f in dataclasses.fields(tp) if f.name in data}

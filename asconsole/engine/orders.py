@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from asconsole.domain import (
     CancelAll,
     CancelOrder,
-    ExecEvent,
     Fill,
     Order,
     OrderAck,
     OrderAction,
     OrderAmended,
     OrderCanceled,
+    OrderEvent,
     OrderRejected,
     OrderStatus,
     PlaceOrder,
@@ -101,7 +101,7 @@ class OrderManager:
 
     # --- execution events ------------------------------------------------------------------
 
-    def on_exec(self, ev: ExecEvent) -> Fill | None:
+    def on_exec(self, ev: OrderEvent) -> Fill | None:
         """Apply one event; returns the fill to book when it is a new one."""
         o = self.orders.get(ev.client_id)
         if isinstance(ev, Fill):

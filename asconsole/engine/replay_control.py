@@ -99,6 +99,11 @@ class ReplayController:
         if self.latest is not None:
             fn(self.latest)
 
+    def request_stop(self, reason: str) -> None:
+        """The console is going away (it crashed): stop playing; a replay has no orders to
+        cancel and no session directory to write the reason to."""
+        self._quit.set()
+
     # --- playback controls ---------------------------------------------------------------------
 
     def toggle_pause(self) -> None:
@@ -140,8 +145,9 @@ class ReplayController:
         """Hand the newest snapshot to the listeners. During a seek the engine belongs to the
         worker thread: only the replay bar's numbers are refreshed."""
         r = self.replay
+        fresh: Snapshot | None = None
         if not self._seeking:
-            self.latest = r.snapshot()
+            self.latest = fresh = r.snapshot()
             self._whatif = r.whatif.engine.snapshot() if r.whatif is not None else None
         self.state = ReplayState(
             now=r.now,
@@ -156,9 +162,9 @@ class ReplayController:
             whatif=self._whatif,
             whatif_label=self.whatif_label,
         )
-        if not self._seeking:
+        if fresh is not None:
             for fn in self._listeners:
-                fn(self.latest)
+                fn(fresh)
 
     async def _do_seek(self, ts: int) -> None:
         try:

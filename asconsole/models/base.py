@@ -51,7 +51,11 @@ class ModelQuote:
 
 
 class QuoteModel(Protocol):
-    name: str
+    @property
+    def name(self) -> str:
+        """Read-only: the models are frozen dataclasses."""
+        ...
+
     uses_time_left: ClassVar[bool]
     """Whether `quote` reads `time_left_s`: when not, equal other inputs give an equal quote
     (the engine reuses the last one)."""

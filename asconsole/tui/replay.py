@@ -29,8 +29,8 @@ class ReplayApp(AsconsoleApp):
         Binding("space", "play_pause", "play/pause", id="replay.pause"),
         Binding("plus,equals_sign", "faster", "faster", id="replay.faster", key_display="+"),
         Binding("minus", "slower", "slower", id="replay.slower", key_display="-"),
-        Binding("left_square_bracket", "back", "-1 min", id="replay.back", key_display="["),
-        Binding("right_square_bracket", "forward", "+1 min", id="replay.forward", key_display="]"),
+        Binding("left_square_bracket", "seek_back", "-1 min", id="replay.back", key_display="["),
+        Binding("right_square_bracket", "seek_forward", "+1 min", id="replay.forward", key_display="]"),
         Binding("g", "jump", "jump to", id="replay.jump"),
         *(
             Binding(b.key, b.action, b.description, show=False, id=b.id, priority=b.priority)
@@ -79,10 +79,11 @@ class ReplayApp(AsconsoleApp):
         self.replay.slower()
         self._render_replay()
 
-    def action_back(self) -> None:
+    def action_seek_back(self) -> None:
+        # Not action_back: that name is Textual's own action (pop the screen).
         self.replay.seek(-SEEK_NS)
 
-    def action_forward(self) -> None:
+    def action_seek_forward(self) -> None:
         self.replay.seek(SEEK_NS)
 
     def action_jump(self) -> None:

@@ -47,6 +47,7 @@ import random
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from asconsole.book import Book
 from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
@@ -77,6 +78,9 @@ from asconsole.domain import (
 from asconsole.fees import FeeSchedule
 from asconsole.wallet import SpotWallet, fee_hold
 
+if TYPE_CHECKING:
+    from asconsole.config import PaperSettings
+
 CANCEL_POLICIES = ("pro_rata", "ahead_first", "behind_first")
 
 
@@ -105,7 +109,7 @@ NO_LATENCY = FillModel()
 """Requests act at once, cancels leave the queue pro rata: the simplest venue (unit tests)."""
 
 
-def fill_model_from_settings(paper: object, seed: int) -> FillModel:
+def fill_model_from_settings(paper: PaperSettings, seed: int) -> FillModel:
     """A FillModel from the `[paper]` settings section; jitter seeded from the market seed."""
     ms = NS_PER_MS
     return FillModel(
@@ -118,7 +122,7 @@ def fill_model_from_settings(paper: object, seed: int) -> FillModel:
     )
 
 
-def paper_wallet(paper: object, instrument: Instrument) -> SpotWallet | None:
+def paper_wallet(paper: PaperSettings, instrument: Instrument) -> SpotWallet | None:
     """The paper venue's spot wallet from the `[paper]` settings; None for derivatives (their
     margin is not modelled)."""
     if instrument.kind is not VenueKind.SPOT:

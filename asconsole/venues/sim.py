@@ -33,6 +33,7 @@ import math
 import random
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from asconsole.clock import NS_PER_MS, NS_PER_S, Clock
 from asconsole.domain import (
@@ -44,6 +45,9 @@ from asconsole.domain import (
     Trade,
     VenueKind,
 )
+
+if TYPE_CHECKING:
+    from asconsole.config import MarketSettings
 
 SIM_BTCUSDT = Instrument(
     venue="sim",
@@ -329,7 +333,7 @@ class SimMarket:
             )
 
 
-def params_from_settings(market: object) -> SimParams:
+def params_from_settings(market: MarketSettings) -> SimParams:
     """SimParams from the `[market]` settings section."""
     return SimParams(
         seed=market.seed,
