@@ -131,3 +131,29 @@ def test_silent_socket_is_closed_by_keepalive_and_reconnected() -> None:
         await fake.stop()
 
     asyncio.run(main())
+
+
+def test_stalled_stream_that_still_answers_pings_is_reconnected() -> None:
+    """Pongs alone do not keep a public socket: with no market data for data_timeout_s the
+    feed reconnects and resubscribes, so the engine does not stay dark."""
+
+    async def main() -> None:
+        fake = FakeBybit()
+        await fake.start()
+        fake.set_book({1000: 5}, {1001: 4})
+        feed = BybitFeed(INSTRUMENT, settings(fake).bybit.urls()[1], ping_s=0.05, data_timeout_s=0.4)
+        await feed.start()
+        events = Collector(feed.events())
+        await events.wait(lambda e: len(events.of(BookSnapshot)) == 1)
+        fake.faults.stall_public = True
+        await asyncio.sleep(0.2)
+        assert len(events.of(FeedStatus)) == 1  # pongs still flow: not yet
+        await events.wait(lambda e: len(events.of(FeedStatus)) >= 2, timeout=3)
+        assert not events.of(FeedStatus)[1].connected
+        fake.faults.stall_public = False
+        await events.wait(lambda e: len(events.of(BookSnapshot)) == 2, timeout=5)
+        assert feed.reconnects >= 1
+        await feed.stop()
+        await fake.stop()
+
+    asyncio.run(main())

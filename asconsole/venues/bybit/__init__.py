@@ -63,6 +63,7 @@ def make_feed(settings: Settings, instrument: Instrument, clock: Clock | None = 
         depth=settings.bybit.depth,
         proxy=net.proxy_url(settings.bybit.proxy),
         clock=clock,
+        data_timeout_s=settings.bybit.feed_data_timeout_s,
     )
 
 

@@ -41,6 +41,12 @@ class BybitSettings:
     ws_public_url: str = setting("", "public linear WebSocket URL when endpoint = custom")
     ws_private_url: str = setting("", "private WebSocket URL when endpoint = custom")
     depth: int = setting(50, "order book depth subscribed: 1, 50, 200 or 1000", lo=1, hi=1000)
+    feed_data_timeout_s: float = setting(
+        30.0,
+        "reconnect the public feed after this long without market data, even if it answers pings",
+        lo=1,
+        hi=600,
+    )
     recv_window_ms: int = common.recv_window_ms()
     dcp_window_s: int = setting(
         10,

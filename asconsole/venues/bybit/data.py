@@ -24,7 +24,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from asconsole.clock import Clock, WallClock
+from asconsole.clock import NS_PER_S, Clock, WallClock
 from asconsole.domain import (
     BookDelta,
     BookSnapshot,
@@ -53,11 +53,15 @@ class BybitFeed:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         ping_s: float = 20.0,
+        data_timeout_s: float = 30.0,
     ) -> None:
         self.instrument = instrument
         self.url = url
         self.proxy = proxy
         self.ping_s = ping_s
+        self.data_timeout_s = data_timeout_s
+        """A socket that answers pings but carries no market data this long is reconnected:
+        a stalled stream must not leave the engine dark (its quotes are already pulled)."""
         self._clock = clock or WallClock()
         self._backoff = net.Backoff(rng or random.Random(), base=0.5, cap=30.0)
         self._tasks = net.Tasks()
@@ -65,6 +69,7 @@ class BybitFeed:
         self._stopped = False
         self._stop_requested = asyncio.Event()
         self._last_rx = 0
+        self._last_data = 0
         self._u: int | None = None
         self._seq = 0
         self._req = 0
@@ -95,9 +100,10 @@ class BybitFeed:
     async def _connect(self) -> ClientConnection:
         ws = await net.ws_connect(self.url, self.proxy)
         self._u = None
-        self._last_rx = self._clock.now()
+        self._last_rx = self._last_data = self._clock.now()
         await self._send(ws, "subscribe", [self.book_topic, self.trade_topic, self.ticker_topic])
         self._tasks.spawn(f"bybit-feed-ping-{id(ws)}", self._keepalive(ws))
+        self._tasks.spawn(f"bybit-feed-data-{id(ws)}", self._watch_data(ws))
         return ws
 
     async def _send(self, ws: ClientConnection, op: str, args: list[str]) -> None:
@@ -106,6 +112,19 @@ class BybitFeed:
 
     async def _keepalive(self, ws: ClientConnection) -> None:
         await keepalive(ws, self.ping_s, self._clock, lambda: self._last_rx, "public")
+
+    async def _watch_data(self, ws: ClientConnection) -> None:
+        limit = int(self.data_timeout_s * NS_PER_S)
+        try:
+            while True:
+                await asyncio.sleep(self.data_timeout_s / 4)
+                if self._clock.now() - self._last_data > limit:
+                    log.warning("Bybit public feed: no market data for %.0f s: reconnecting",
+                                self.data_timeout_s)
+                    await ws.close()
+                    return
+        except net.NETWORK_ERRORS:
+            return
 
     async def events(self) -> AsyncIterator[MarketEvent]:
         while not self._stopped:
@@ -160,6 +179,7 @@ class BybitFeed:
             if msg.get("op") == "subscribe" and msg.get("success") is False:
                 raise VenueError(f"Bybit refused the subscription: {msg.get('ret_msg')}")
             return []
+        self._last_data = self._last_rx
         if topic == self.book_topic:
             return self._on_book(msg)
         if topic == self.trade_topic:
