@@ -289,7 +289,8 @@ class AsconsoleApp(App[int]):
         snap = self.shown
         if not self.engine_running:
             self.exit(return_code=1 if self.exit_reason.startswith("engine error") else 0)
-        elif snap is not None and snap.position:
+        elif snap is not None and snap.position and snap.mode == "live":
+            # Only a live position outlives the process (a paper one ends with it): ask.
             inst = snap.instrument
             pos = f"{'long' if snap.position > 0 else 'short'} {inst.qty_str(abs(snap.position))} {inst.base}"
             self.push_screen(QuitScreen(pos), self._quit_chosen)

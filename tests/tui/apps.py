@@ -51,10 +51,14 @@ def make_app(
     return AsconsoleApp(ctl, ui=settings, themes=themes), ctl
 
 
-def make_position(ctl: SteppedController) -> None:
-    """Run the seeded market until the engine holds a position."""
+def make_position(ctl: SteppedController, live: bool = True) -> None:
+    """Run the seeded market until the engine holds a position; by default the engine then
+    counts as live (only a live position makes quitting ask a question)."""
     while ctl.rig.engine.portfolio.position == 0:
         ctl.advance(10)
+    if live:
+        ctl.rig.engine.mode = "live"
+        ctl.publish()
 
 
 def many_guards() -> tuple[GuardStatus, ...]:

@@ -153,6 +153,23 @@ def test_quit_with_a_position_can_flatten_first():
     asyncio.run(go())
 
 
+def test_quit_with_a_paper_position_quits_at_once():
+    """A paper position ends with the process: nothing to ask, working orders cancelled."""
+
+    async def go():
+        app, ctl = make_app()
+        make_position(ctl, live=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(TICK)
+            await pilot.press("q")
+            await pilot.pause(TICK)
+            assert not isinstance(app.screen, QuitScreen)
+        assert kinds(ctl) == [CommandKind.QUIT]
+        assert not ctl.rig.exchange.orders and app.return_code == 0
+
+    asyncio.run(go())
+
+
 def test_escape_from_the_quit_question_stays():
     async def go():
         app, ctl = make_app()

@@ -59,7 +59,7 @@ def test_80x24_go_live_dialog(snap_compare):
 
 
 def test_80x24_quit_with_a_position(snap_compare):
-    """q with a position open: the question names the position, says working orders are
+    """q with a live position open: the question names the position, says working orders are
     cancelled either way, and offers c (close, then quit), k (keep, quit) and esc (stay)."""
     app, ctl = make_app(90)
     make_position(ctl)
