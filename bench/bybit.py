@@ -21,10 +21,14 @@ import json
 import multiprocessing as mp
 import random
 import statistics
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the fake exchange lives in tests/
 
 from asconsole.clock import WallClock
 from asconsole.domain import BookDelta, CancelAll

@@ -36,6 +36,8 @@ from typing import Any
 
 import aiohttp
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the fake exchange lives in tests/
+
 from asconsole.clock import NS_PER_MS, WallClock
 from asconsole.control.client import RemoteController
 from asconsole.control.server import ControlServer
