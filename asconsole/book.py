@@ -120,17 +120,11 @@ class Book:
         b._last, b._last_ok = self._last, self._last_ok
         return b
 
-    def invalidate(self) -> None:
-        self.valid = self.ready = False
-
     def mid_ticks(self) -> float:
         """Mid in (fractional) ticks; 0.0 when a side is empty."""
         if not self.ready:
             return 0.0
         return (self.best_bid + self.best_ask) / 2.0
-
-    def spread_ticks(self) -> int:
-        return self.best_ask - self.best_bid if self.ready else 0
 
     def size_at(self, is_bid: bool, price: int) -> int:
         return (self.bids if is_bid else self.asks).get(price, 0)

@@ -8,8 +8,7 @@ integer count of nanoseconds since the Unix epoch, taken from an injected clock.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from decimal import ROUND_DOWN, Decimal
 from enum import Enum, IntEnum
 
@@ -23,10 +22,6 @@ class Side(IntEnum):
 
     BUY = 1
     SELL = -1
-
-    @property
-    def opposite(self) -> Side:
-        return Side(-self.value)
 
 
 class VenueKind(str, Enum):
@@ -112,14 +107,6 @@ class Instrument(_Steps):
     def notional(self, ticks: int, lots: int) -> float:
         """Dollar value of `lots` at `ticks` (linear contracts: price x quantity)."""
         return ticks * lots * self.tick * self.lot
-
-    def floor_ticks(self, price: float) -> int:
-        """Largest tick at or below a model price (bids round down)."""
-        return math.floor(price / self.tick + 1e-9)
-
-    def ceil_ticks(self, price: float) -> int:
-        """Smallest tick at or above a model price (asks round up)."""
-        return math.ceil(price / self.tick - 1e-9)
 
 
 def _fmt(value: Decimal, step: str) -> str:
@@ -375,16 +362,3 @@ class Command:
     name: str = ""
     value: float | str | None = None
     source: str = "ui"
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteDecision:
-    """What the model asked for and what was sent after guards and rounding (ticks; 0 = none)."""
-
-    ts: int
-    bid: int
-    ask: int
-    bid_qty: int
-    ask_qty: int
-    reason: str = ""
-    extra: dict[str, float] = field(default_factory=dict)
