@@ -24,7 +24,7 @@ from asconsole.recording.codec import MARKET_KINDS, decode
 from asconsole.recording.reader import RecordingError, Session, instrument_from_meta, open_session
 from asconsole.recording.writer import Recorder, session_dir
 from asconsole.summary import RunStats, Summary, summarize
-from asconsole.venues.paper import PaperExchange, fill_model_from_settings, paper_wallet
+from asconsole.venues.paper import paper_exchange
 from asconsole.venues.sim import SIM_BTCUSDT, SimMarket, params_from_settings
 
 SIM_START_NS = 1_767_225_600 * NS_PER_S
@@ -117,12 +117,7 @@ def run(
         engine = Engine(settings, inst, clock, prefix="bt", journal=recorder.journal)
     else:
         engine = Engine(settings, data.instrument, clock, prefix="bt")
-    fees = data.fees or FeeSchedule(settings.fees.maker, settings.fees.taker)
-    exchange = PaperExchange(
-        data.instrument, fees, clock, fill_model_from_settings(settings.paper, settings.market.seed),
-        paper_wallet(settings.paper, data.instrument),
-        book=engine.book,
-    )
+    exchange = paper_exchange(settings, data.instrument, clock, fees=data.fees, book=engine.book)
     stats = RunStats(engine)
     tap = stats.tap
     if recorder is not None:

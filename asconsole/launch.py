@@ -16,15 +16,9 @@ from asconsole.config import ConfigError, Settings
 from asconsole.domain import Instrument
 from asconsole.engine.engine import Engine
 from asconsole.engine.runner import Runner
-from asconsole.fees import FeeSchedule
 from asconsole.recording.writer import Recorder, session_dir
 from asconsole.venues.base import Broker, Feed, VenueError
-from asconsole.venues.paper import (
-    PaperBroker,
-    PaperExchange,
-    fill_model_from_settings,
-    paper_wallet,
-)
+from asconsole.venues.paper import PaperBroker, paper_exchange
 from asconsole.venues.sim import SIM_BTCUSDT, SimFeed, params_from_settings
 
 SIM_NO_LIVE = (
@@ -137,11 +131,7 @@ def _assemble(settings: Settings, instrument: Instrument, clock: Clock, start: i
 
         live_factory = make_live
 
-    fees = FeeSchedule(settings.fees.maker, settings.fees.taker)
-    fill_model = fill_model_from_settings(settings.paper, m.seed)
-    wallet = paper_wallet(settings.paper, instrument)
-    paper = PaperBroker(PaperExchange(instrument, fees, clock, fill_model, wallet,
-                                       book=engine.book))
+    paper = PaperBroker(paper_exchange(settings, instrument, clock, book=engine.book))
     runner = Runner(
         engine,
         feed,

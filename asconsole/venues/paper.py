@@ -79,7 +79,7 @@ from asconsole.fees import FeeSchedule
 from asconsole.wallet import SpotWallet, fee_hold
 
 if TYPE_CHECKING:
-    from asconsole.config import PaperSettings
+    from asconsole.config import PaperSettings, Settings
 
 CANCEL_POLICIES = ("pro_rata", "ahead_first", "behind_first")
 
@@ -128,6 +128,26 @@ def paper_wallet(paper: PaperSettings, instrument: Instrument) -> SpotWallet | N
     if instrument.kind is not VenueKind.SPOT:
         return None
     return SpotWallet.of(instrument, paper.spot_base, paper.spot_quote)
+
+
+def paper_exchange(
+    settings: Settings,
+    instrument: Instrument,
+    clock: Clock,
+    *,
+    fees: FeeSchedule | None = None,
+    book: Book | None = None,
+) -> PaperExchange:
+    """The paper venue the settings describe: their fees (unless a recording brings its own),
+    fill model and, on spot, starting wallet."""
+    return PaperExchange(
+        instrument,
+        fees or FeeSchedule(settings.fees.maker, settings.fees.taker),
+        clock,
+        fill_model_from_settings(settings.paper, settings.market.seed),
+        paper_wallet(settings.paper, instrument),
+        book=book,
+    )
 
 
 @dataclass(slots=True)
