@@ -40,7 +40,7 @@ from asconsole.domain import (
 )
 from asconsole.engine.engine import Engine
 from asconsole.engine.snapshot import Snapshot
-from asconsole.venues.base import Broker, Feed, VenueError
+from asconsole.venues.base import Broker, Feed, MarketObserver, VenueError
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class Runner:
         self.latest: Snapshot | None = None
         self.lag_ms = 0.0
         self.max_backlog = 0
-        self.observes_market = hasattr(broker, "on_market")
+        self.observer = broker if isinstance(broker, MarketObserver) else None
         self.paper_broker: Broker | None = paper or (None if broker.is_live else broker)
         self.live_broker = live_broker
         """Makes the live broker when the operator switches to live (None: live impossible)."""
@@ -332,7 +332,7 @@ class Runner:
             async with asyncio.timeout(STOP_TIMEOUT_S):
                 await old.stop()
         self.broker = new
-        self.observes_market = hasattr(new, "on_market")
+        self.observer = new if isinstance(new, MarketObserver) else None
         self.spawn("exec", self._read_exec())
         self._set_mode("live" if live else "paper", position)
         if not was_paused:
@@ -343,8 +343,8 @@ class Runner:
     def _handle_market(self, ev: MarketEvent) -> None:
         at = self._take()
         self._record(ev)
-        if self.observes_market:
-            self.broker.on_market(ev)  # type: ignore[attr-defined]
+        if self.observer is not None:
+            self.observer.on_market(ev)
         self._dispatch(self.engine.on_market(ev))
         lag = (at - ev.ts) / NS_PER_MS
         if lag > self.lag_ms:

@@ -72,7 +72,9 @@ class Broker(Protocol):
         ...
 
 
+@runtime_checkable
 class MarketObserver(Protocol):
-    """A broker that needs the market to decide its fills (the paper broker)."""
+    """A broker that needs the market to decide its fills (the paper broker): the runner
+    hands it every market event before the engine sees it."""
 
     def on_market(self, event: MarketEvent) -> None: ...
